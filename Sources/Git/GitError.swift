@@ -1,0 +1,39 @@
+import CGit2
+
+/// A libgit2 failure as a Swift error: the code, the class and libgit2's message.
+public struct GitError: Error, Sendable, CustomStringConvertible {
+    public var code: Int32
+    public var errorClass: Int32
+    public var message: String
+    /// What perfjournal was doing, so the message says more than libgit2's.
+    public var operation: String
+
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    public var isExists: Bool { code == GIT_EEXISTS.rawValue }
+    /// The ref moved under a compare-and-swap.
+    public var isModified: Bool { code == GIT_EMODIFIED.rawValue }
+    public var isLocked: Bool { code == GIT_ELOCKED.rawValue }
+    public var isUnbornBranch: Bool { code == GIT_EUNBORNBRANCH.rawValue }
+
+    public var description: String { "\(operation): \(message)" }
+
+    init(code: Int32, operation: String) {
+        self.code = code
+        self.operation = operation
+        // git_error_last() may be NULL in 1.5.
+        if let last = git_error_last() {
+            self.errorClass = last.pointee.klass
+            self.message = last.pointee.message.map { String(cString: $0) } ?? "libgit2 error \(code)"
+        } else {
+            self.errorClass = 0
+            self.message = "libgit2 error \(code)"
+        }
+    }
+}
+
+/// Runs a libgit2 call and throws when it returns a negative code.
+@discardableResult
+func check(_ operation: @autoclosure () -> String, _ code: Int32) throws -> Int32 {
+    if code < 0 { throw GitError(code: code, operation: operation()) }
+    return code
+}
