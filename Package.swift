@@ -33,7 +33,10 @@ let package = Package(
         // Build-time tool: turns Hooks/ and Templates/ into Swift literals so the binary is self-contained.
         .executableTarget(name: "EmbedResources"),
         .plugin(name: "EmbedResourcesPlugin", capability: .buildTool(), dependencies: ["EmbedResources"]),
+        .testTarget(name: "GitTests", dependencies: ["Git"]),
         .testTarget(name: "PerfJournalCoreTests", dependencies: ["PerfJournalCore"]),
+        // Drives the built binary through real git; depending on it makes `swift test` build it.
+        .testTarget(name: "EndToEndTests", dependencies: ["perfjournal"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,10 +1,52 @@
 import ArgumentParser
+import Foundation
 import PerfJournalCore
 
 @main
 struct PerfJournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perfjournal",
-        abstract: "Measurement-driven optimization, kept honest by git."
+        abstract: "Measurement-driven optimization, kept honest by git.",
+        discussion: """
+            The loop: `perfjournal init`, `perfjournal baseline`, commit one change, `perfjournal run`,
+            `perfjournal show HEAD`, `perfjournal status`. Runs are stored in git notes
+            (refs/notes/perfjournal): `git notes --ref=perfjournal show <commit>` prints them.
+            Exit codes: 0 ok, 1 a check found a problem, 3 repository, 4 config, 5 result file,
+            6 command failed, 7 timeout, 8 incomparable runs, 9 notes store, 10 untrusted config, 64 usage.
+            """,
+        subcommands: [
+            InitSubcommand.self, BaselineSubcommand.self, RunSubcommand.self, RecordSubcommand.self,
+            ShowSubcommand.self, StatusSubcommand.self, ImportSubcommand.self, DemoSubcommand.self,
+            HookSubcommand.self,
+        ]
     )
 }
+
+/// Options every repository command takes.
+struct RepositoryOptions: ParsableArguments {
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <path>.", valueName: "path"))
+    var directory: String = FileManager.default.currentDirectoryPath
+}
+
+/// Runs a core command, turning its errors into one line on stderr and the documented exit code.
+func execute(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as PerfJournalError {
+        Terminal.error(error.description)
+        throw ExitCode(error.exitCode)
+    }
+}
+
+enum Terminal {
+    /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
+    static let colorOnStderr = isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    static let colorOnStdout = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+
+    static func error(_ message: String) {
+        let prefix = colorOnStderr ? "\u{1B}[31mperfjournal:\u{1B}[0m " : "perfjournal: "
+        FileOutput.standardError.line(prefix + message)
+    }
+}
+
+extension ResultFormat: ExpressibleByArgument {}

@@ -1,0 +1,63 @@
+import Foundation
+import Git
+
+/// `perfjournal baseline`, `run` and `record`: make or take a run and store it on its commit.
+public enum MeasureCommands {
+    /// Measures each revision in turn (one at a time per repository, across processes) and stores
+    /// each run as soon as it is complete.
+    public static func run(
+        at path: String, revisions: [String], baseline: Bool, output: OutputStream, progress: OutputStream
+    ) throws {
+        let workspace = try Workspace.open(at: path)
+        let config = try workspace.config()
+        let commits = try (revisions.isEmpty ? ["HEAD"] : revisions).map { try workspace.resolve($0) }
+        try workspace.ensureDirectory(workspace.stateDirectory)
+        let lock = try FileLock(path: workspace.stateDirectory + "/run.lock") {
+            progress.line("waiting for another perfjournal run in this repository to finish…")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        for commit in commits {
+            let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, progress: progress)
+            try workspace.store.append(run, to: commit)
+            output.line(RunSummary.oneLine(run, commit: commit))
+        }
+    }
+
+    /// Stores results produced elsewhere (CI, a saved file) on `revision`.
+    public static func record(
+        at path: String, revision: String, resultsPath: String, format: ResultFormat?, baseline: Bool,
+        tests: TestOutcome.Status?, output: OutputStream
+    ) throws {
+        let workspace = try Workspace.open(at: path)
+        let commit = try workspace.resolve(revision)
+        let run = try Measurement.recorded(
+            commit, in: workspace, resultsPath: resultsPath, format: format, baseline: baseline, tests: tests)
+        try workspace.store.append(run, to: commit)
+        output.line(RunSummary.oneLine(run, commit: commit))
+    }
+}
+
+/// Short human summaries of runs, shared by every command that reports one.
+enum RunSummary {
+    static func oneLine(_ run: Run, commit: ObjectID) -> String {
+        var parts = ["\(run.baseline ? "baseline" : "run") stored on \(commit.short)", "\(run.results.count) benchmark\(run.results.count == 1 ? "" : "s")"]
+        parts.append(testsText(run.tests))
+        if !run.problems.isEmpty { parts.append("\(run.problems.count) problem\(run.problems.count == 1 ? "" : "s") reported") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func testsText(_ tests: TestOutcome?) -> String {
+        guard let tests else { return "tests not run" }
+        var counts: [String] = []
+        if let p = tests.passed { counts.append("\(p) passed") }
+        if let f = tests.failed { counts.append("\(f) failed") }
+        if let e = tests.errors { counts.append("\(e) errors") }
+        if let s = tests.skipped { counts.append("\(s) skipped") }
+        let detail = counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"
+        switch tests.status {
+        case .passed: return "tests passed" + detail
+        case .failed: return "tests FAILED" + detail
+        case .timeout: return "tests TIMED OUT"
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Numbers as people read them: times in the unit that keeps 3 significant digits readable.
+public enum Display {
+    /// A value in `unit`; seconds are scaled to ns/µs/ms/s.
+    public static func value(_ v: Double, unit: String) -> String {
+        guard unit == "s" else { return "\(significant(v)) \(unit)" }
+        return seconds(v)
+    }
+
+    public static func seconds(_ v: Double) -> String {
+        let a = abs(v)
+        if a == 0 { return "0 s" }
+        if a < 1e-6 { return "\(significant(v * 1e9)) ns" }
+        if a < 1e-3 { return "\(significant(v * 1e6)) µs" }
+        if a < 1 { return "\(significant(v * 1e3)) ms" }
+        return "\(significant(v)) s"
+    }
+
+    /// centre ± spread, both in the centre's scale: "12.3 ± 0.4 ms".
+    public static func centreSpread(_ centre: Double, _ spread: Double, unit: String) -> String {
+        let scaled = value(centre, unit: unit)
+        guard let space = scaled.lastIndex(of: " ") else { return scaled }
+        let suffix = scaled[space...]
+        let factor: Double
+        switch suffix {
+        case " ns": factor = 1e9
+        case " µs": factor = 1e6
+        case " ms": factor = 1e3
+        default: factor = 1
+        }
+        return "\(scaled[..<space]) ± \(significant(spread * factor))\(suffix)"
+    }
+
+    /// 3 significant digits, no exponent for ordinary magnitudes.
+    public static func significant(_ v: Double) -> String {
+        guard v.isFinite else { return "\(v)" }
+        let a = abs(v)
+        let decimals: Int
+        if a >= 100 { decimals = 0 } else if a >= 10 { decimals = 1 } else if a >= 1 { decimals = 2 } else if a >= 0.1 { decimals = 3 } else { decimals = 4 }
+        return String(format: "%.\(decimals)f", v)
+    }
+
+    /// A relative change: "-12.3%" / "+0.4%".
+    public static func percent(_ ratio: Double) -> String {
+        let p = (ratio - 1) * 100
+        return (p >= 0 ? "+" : "") + String(format: "%.1f%%", p)
+    }
+
+    /// Pads or truncates columns into an aligned plain-text table.
+    public static func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        guard let width = rows.map(\.count).max() else { return "" }
+        var widths = [Int](repeating: 0, count: width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
