@@ -20,9 +20,8 @@ extension Repository {
         defer { git_config_free(config) }
         final class Box { var values: [String] = [] }
         let box = Box()
-        let escaped = "^" + key.map { $0 == "." ? "\\." : String($0) }.joined() + "$"
         let code = withExtendedLifetime(box) {
-            git_config_get_multivar_foreach(config, key, escaped, { entry, payload in
+            git_config_get_multivar_foreach(config, key, nil, { entry, payload in
                 let box = Unmanaged<Box>.fromOpaque(payload!).takeUnretainedValue()
                 if let v = entry?.pointee.value { box.values.append(String(cString: v)) }
                 return 0

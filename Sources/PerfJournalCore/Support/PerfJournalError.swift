@@ -19,6 +19,8 @@ public struct PerfJournalError: Error, Sendable, Equatable, CustomStringConverti
         case store
         /// The config's content is not approved with `perfjournal trust`.
         case untrusted
+        /// A revision asked about has no stored runs.
+        case notMeasured
         /// A command-line value that parsed but makes no sense.
         case usage
     }
@@ -44,6 +46,7 @@ public struct PerfJournalError: Error, Sendable, Equatable, CustomStringConverti
         case .incomparable: return 8
         case .store: return 9
         case .untrusted: return 10
+        case .notMeasured: return 11
         case .usage: return 64
         }
     }

@@ -1,0 +1,76 @@
+import Foundation
+import Git
+import Testing
+
+/// A fresh repository with one commit, made through libgit2 itself.
+private func makeRepository() throws -> (Repository, ObjectID, String) {
+    let path = NSTemporaryDirectory() + "perfjournal-gittests-" + UUID().uuidString
+    let repo = try Repository.create(at: path)
+    try "hello\n".write(toFile: path + "/a.txt", atomically: true, encoding: .utf8)
+    let commit = try repo.commitAll(message: "first\n")
+    return (repo, commit, path)
+}
+
+@Suite struct NotesTests {
+    let ref = "refs/notes/test"
+
+    @Test func writesAndReadsANote() throws {
+        let (repo, commit, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try repo.noteText(ref: ref, commit: commit) == nil)
+        try repo.updateNote(ref: ref, commit: commit) { _ in "one\n" }
+        #expect(try repo.noteText(ref: ref, commit: commit) == "one\n")
+        #expect(try repo.notedCommits(ref: ref).keys.contains(commit))
+    }
+
+    @Test func transformSeesCurrentTextAndNilLeavesItAlone() throws {
+        let (repo, commit, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try repo.updateNote(ref: ref, commit: commit) { _ in "a" }
+        let wrote = try repo.updateNote(ref: ref, commit: commit) { current in
+            #expect(current == "a")
+            return nil
+        }
+        #expect(!wrote)
+        try repo.updateNote(ref: ref, commit: commit) { ($0 ?? "") + "b" }
+        #expect(try repo.noteText(ref: ref, commit: commit) == "ab")
+    }
+
+    /// Another writer moves the ref between our read and our swap: the swap must fail, and the retry must
+    /// build on the other writer's note, so neither write is lost.
+    @Test func compareAndSwapRetriesOnTheWinnersNote() throws {
+        let (repo, commit, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rival = try Repository(at: path)
+        try repo.updateNote(ref: ref, commit: commit) { _ in "base" }
+        var attempts = 0
+        try repo.updateNote(ref: ref, commit: commit) { current in
+            attempts += 1
+            if attempts == 1 {
+                try rival.updateNote(ref: ref, commit: commit) { ($0 ?? "") + "+rival" }
+            }
+            return (current ?? "") + "+mine"
+        }
+        #expect(attempts == 2)
+        #expect(try repo.noteText(ref: ref, commit: commit) == "base+rival+mine")
+    }
+
+    @Test func missingRevisionThrowsNotFound() throws {
+        let (repo, _, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: GitError.self) { try repo.resolveCommit("no-such-branch") }
+    }
+
+    @Test func walkListsOldestFirstAndHides() throws {
+        let (repo, first, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "two\n".write(toFile: path + "/a.txt", atomically: true, encoding: .utf8)
+        let second = try repo.commitAll(message: "second\n")
+        try "three\n".write(toFile: path + "/a.txt", atomically: true, encoding: .utf8)
+        let third = try repo.commitAll(message: "third\n")
+        #expect(try repo.commits(from: third) == [first, second, third])
+        #expect(try repo.commits(from: third, hiding: [first]) == [second, third])
+        #expect(try repo.commit(third).parents == [second])
+        #expect(try repo.commit(third).subject == "third")
+    }
+}
