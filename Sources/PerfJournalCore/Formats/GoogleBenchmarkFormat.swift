@@ -6,7 +6,7 @@
 enum GoogleBenchmarkFormat {
     static func matches(_ document: JSONValue) -> Bool {
         guard document["context"]?.object != nil, let rows = document["benchmarks"]?.elements else { return false }
-        return rows.allSatisfy { $0["run_type"] != nil || $0["time_unit"] != nil }
+        return rows.isEmpty || rows.contains { $0["run_type"] != nil || $0["time_unit"] != nil }
     }
 
     /// Everything the file says about one benchmark (one `run_name`), in file order.

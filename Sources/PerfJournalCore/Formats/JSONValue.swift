@@ -298,7 +298,7 @@ private struct JSONParser {
                     let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                     utf8.append(contentsOf: String(Character(character)).utf8)
                 default:
-                    index -= 1
+                    index -= 2  // point at the backslash
                     throw garbled("unknown escape '\\\(Self.printable(escape))' in string")
                 }
             default:
