@@ -90,6 +90,15 @@ enum FormatFixtures {
         #expect(set.benchmarks.allSatisfy { $0.samples == nil && $0.stats.n == 5 })
     }
 
+    @Test func pytestBenchmarkNullDataIsSummaryOnly() throws {
+        var text = try FormatFixtures.text(
+            "pytest-benchmark/storage/Linux-CPython-3.11-64bit/0003_4e05a6559bda2eaa44f2a491d08b84d3fa92cbee_20261129_165412_uncommited-changes.json")
+        #expect(text.contains("\"rounds\": 5,"))
+        text = text.replacingOccurrences(of: "\"rounds\": 5,", with: "\"rounds\": 5, \"data\": null,")
+        let set = try ResultFileReader.read(data: Data(text.utf8), path: "null-data.json")
+        #expect(set.benchmarks.count == 4 && set.benchmarks.allSatisfy { $0.samples == nil })
+    }
+
     @Test func pytestBenchmarkMalformedVariants() throws {
         #expect(try FormatFixtures.error("malformed/pytest-zero-benchmarks.json").message == "no benchmarks in file")
         #expect(try FormatFixtures.error("malformed/pytest-nan.json").message

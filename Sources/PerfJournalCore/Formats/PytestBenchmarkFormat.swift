@@ -61,7 +61,7 @@ enum PytestBenchmarkFormat {
             n: rounds, mean: try time("mean"), stddev: try time("stddev"), median: try time("median"),
             min: try time("min"), max: try time("max"), q1: try time("q1"), q3: try time("q3"))
         var samples: [Double]?
-        if let data = stats["data"] {
+        if let data = stats["data"], data != .null {
             let values = try reader.times(data, "stats.data", of: name)
             guard values.count == rounds else {
                 throw reader.error("benchmark \(name): stats.data has \(values.count) values but stats.rounds is \(rounds)")
