@@ -104,7 +104,7 @@ enum FormatFixtures {
         #expect(try FormatFixtures.error("malformed/pytest-nan.json").message
             == "NaN in benchmark test_sample.py::test_sum_small (stats.mean)")
         let negative = try FormatFixtures.error("malformed/pytest-negative.json").message
-        #expect(negative.hasPrefix("negative value in benchmark test_sample.py::test_sort[100]: stats.min = -"))
+        #expect(negative.hasPrefix("negative time in benchmark test_sample.py::test_sort[100]: stats.min = -"))
         #expect(try FormatFixtures.error("malformed/pytest-missing-median.json").message
             == "benchmark test_sample.py::test_sort[1000]: missing field 'stats.median'")
     }

@@ -49,7 +49,8 @@ enum GoogleBenchmarkFormat {
                 runs.append(Run(name: name))
             }
             if let repetitions = fields["repetitions"] {
-                runs[index].repetitions = try reader.count(repetitions, "repetitions", of: rowName)
+                // Some versions write 0 when repetitions were not asked for.
+                runs[index].repetitions = Swift.max(1, try reader.count(repetitions, "repetitions", of: rowName, minimum: 0))
             }
 
             let isAggregate = fields["run_type"]?.string == "aggregate" || fields["aggregate_name"] != nil
