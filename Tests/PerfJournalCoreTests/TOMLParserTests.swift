@@ -3,7 +3,7 @@ import Testing
 
 /// urllib3's pyproject.toml (MIT), verbatim: a real file with arrays of inline tables, multi-line
 /// arrays, trailing commas, literal strings with backslashes and comments after values.
-let urllib3Pyproject = #"""
+let urllib3PyprojectText = #"""
 # This file is protected via CODEOWNERS
 
 [build-system]
@@ -149,7 +149,7 @@ enable_error_code = [
     }
 
     @Test func readsARealPyproject() throws {
-        let doc = try TOML.parse(urllib3Pyproject, file: "pyproject.toml")
+        let doc = try TOML.parse(urllib3PyprojectText, file: "pyproject.toml")
         let name = try #require(doc.value(at: ["project", "name"]))
         #expect(name.string == "urllib3" && name.line == 8)
         let python = try #require(doc.value(at: ["project", "requires-python"]))
@@ -368,7 +368,7 @@ enable_error_code = [
 
     /// Every prefix of a real file either parses or throws a config error naming a line inside the prefix.
     @Test func truncatedPrefixesOfARealFileThrowOrParse() throws {
-        let bytes = Array(urllib3Pyproject.utf8)
+        let bytes = Array(urllib3PyprojectText.utf8)
         var failures = 0
         for end in 0...bytes.count {
             let prefix = Array(bytes[..<end])
@@ -384,18 +384,18 @@ enable_error_code = [
         }
         // Cutting inside a string, array or inline table must fail; most cuts land in one.
         #expect(failures > bytes.count / 2)
-        let insideAuthors = try #require(urllib3Pyproject.utf8.firstRange(of: Array("Andrey".utf8)))
+        let insideAuthors = try #require(urllib3PyprojectText.utf8.firstRange(of: Array("Andrey".utf8)))
         #expect(throws: PerfJournalError(.config, file: "p.toml", "line 13: unterminated string (opened on line 13)")) {
-            try TOML.parse(bytes: Array(urllib3Pyproject.utf8[..<insideAuthors.upperBound]), file: "p.toml")
+            try TOML.parse(bytes: Array(urllib3PyprojectText.utf8[..<insideAuthors.upperBound]), file: "p.toml")
         }
     }
 
     /// Random documents built from TOML's own punctuation, and random mutations of a real file:
     /// each parses or throws a config error, never traps.
     @Test func randomInputNeverCrashes() {
-        var rng = SplitMix64(seed: 0x5EED)
+        var rng = TOMLTestRandom(seed: 0x5EED)
         let alphabet = Array("[]{}=.,\"'#\n\r\t \\abc01_-+:eExuTZ".utf8) + [0x00, 0x7F, 0xC3, 0xA9, 0xFF]
-        let real = Array(urllib3Pyproject.utf8)
+        let real = Array(urllib3PyprojectText.utf8)
         var parsed = 0, thrown = 0
         for round in 0..<3000 {
             var input: [UInt8]
@@ -424,7 +424,7 @@ enable_error_code = [
 }
 
 /// A small seeded generator so random tests are repeatable.
-struct SplitMix64: RandomNumberGenerator {
+private struct TOMLTestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
