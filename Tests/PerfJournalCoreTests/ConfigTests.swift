@@ -193,6 +193,14 @@ import Testing
         #expect(text.contains("timeout = 1800\n"))
     }
 
+    @Test func writtenTextEscapesAwkwardStrings() throws {
+        var config = Config(bench: BenchConfig(command: "sh -c \"echo \\\"hi\\\"\"\t# not a comment \u{7F} é", files: ["a b/**", "c'd"]))
+        config.stats.minEffectByBenchmark = ["tests/t.py::test[\"x\"]": 0.25, "plain": 0.5]
+        config.test = TestConfig(command: "pytest -q 'a b'", timeout: 0.5)
+        let back = try parse(config.tomlText())
+        #expect(back.bench == config.bench && back.stats == config.stats && back.test == config.test)
+    }
+
     @Test func contentHashIgnoresLayoutButNotValues() throws {
         let a = try parse("[bench]\ncommand = \"make bench\"\ntimeout = 60\n")
         let b = try parse("# a comment\n[bench]\n  timeout = 60 # seconds\n  command = 'make bench'\n")
