@@ -71,7 +71,10 @@ public struct BenchConfig: Sendable, Equatable {
     /// Globs matching the benchmark definitions; changing them needs a new baseline.
     public var files: [String]
 
-    public init(command: String, format: ResultFormat? = nil, results: String = ".perfjournal-results.json",
+    /// Where the result file goes unless the config says otherwise.
+    public static let defaultResults = ".perfjournal-results.json"
+
+    public init(command: String, format: ResultFormat? = nil, results: String = BenchConfig.defaultResults,
                 timeout: Double = 1800, files: [String] = ["benchmarks/**"]) {
         self.command = command
         self.format = format

@@ -63,7 +63,7 @@ enum ConfigSchema {
             .init("rules.changelog", \.rules.changelog, .nonEmptyString, doc: "The changelog file."),
 
             .init("log.path", \.log.path, .nonEmptyString, doc: "The performance log file."),
-            .init("log.auto_write", \.log.autoWrite, .boolean, doc: "Rewrite the log after every recorded result."),
+            .init("log.auto_write", \.log.autoWrite, .boolean, doc: "Update the log automatically whenever a result is recorded."),
 
             .init("daemon.autostart", \.daemon.autostart, .boolean, doc: "Start the daemon from the git hooks when it is not running."),
         ]
@@ -157,8 +157,8 @@ enum ConfigSchema {
 
     static func tomlText(_ config: Config) -> String {
         var out = """
-        # perfjournal configuration. Only bench.command is required;
-        # every other key shows its default. Run `perfjournal trust` after editing this file.
+        # perfjournal configuration. Only bench.command is required; a key left out takes its default.
+        # Run `perfjournal trust` after editing this file.
 
         """
         for section in sections {

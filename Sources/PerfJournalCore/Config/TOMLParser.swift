@@ -144,6 +144,7 @@ struct TOMLParser {
         let key = try parseKey()
         if isArray {
             guard peek() == UInt8(ascii: "]"), peek(1) == UInt8(ascii: "]") else {
+                if peek() == UInt8(ascii: "]") { pos += 1 }
                 throw error("expected ']]' to close [[\(display(key))]], found \(describeHere())")
             }
             pos += 2
@@ -491,7 +492,10 @@ struct TOMLParser {
             pos += count
         default:
             pos -= 1
-            throw error("invalid escape '\\\(describeByte(e, quoted: false))' in string")
+            if e >= 0x20 && e < 0x7F {
+                throw error("invalid escape '\\\(describeByte(e, quoted: false))' in string")
+            }
+            throw error("invalid escape: a backslash followed by \(describeByte(e, quoted: false)) in string")
         }
     }
 

@@ -6,7 +6,7 @@
 enum GoogleBenchmarkFormat {
     static func matches(_ document: JSONValue) -> Bool {
         guard document["context"]?.object != nil, let rows = document["benchmarks"]?.elements else { return false }
-        return rows.allSatisfy { $0["run_type"] != nil || $0["time_unit"] != nil }
+        return rows.isEmpty || rows.contains { $0["run_type"] != nil || $0["time_unit"] != nil }
     }
 
     /// Everything the file says about one benchmark (one `run_name`), in file order.
@@ -49,7 +49,8 @@ enum GoogleBenchmarkFormat {
                 runs.append(Run(name: name))
             }
             if let repetitions = fields["repetitions"] {
-                runs[index].repetitions = try reader.count(repetitions, "repetitions", of: rowName)
+                // Some versions write 0 when repetitions were not asked for.
+                runs[index].repetitions = Swift.max(1, try reader.count(repetitions, "repetitions", of: rowName, minimum: 0))
             }
 
             let isAggregate = fields["run_type"]?.string == "aggregate" || fields["aggregate_name"] != nil

@@ -4,7 +4,7 @@
 enum HyperfineFormat {
     static func matches(_ document: JSONValue) -> Bool {
         guard let results = document["results"]?.elements else { return false }
-        return results.allSatisfy { $0["command"] != nil && ($0["times"] != nil || $0["mean"] != nil) }
+        return results.isEmpty || results.contains { $0["command"] != nil && ($0["times"] != nil || $0["mean"] != nil) }
     }
 
     static func read(_ document: JSONValue, _ reader: FieldReader) throws -> ResultSet {

@@ -220,17 +220,22 @@ private struct JSONParser {
         var allNumbers = true
         while true {
             skipWhitespace()
-            let value = try parseValue()
-            if allNumbers, case .number(let x) = value {
-                numbers.append(x)
+            guard index < bytes.count else { throw truncated() }
+            if allNumbers && (bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index])) {
+                numbers.append(try parseNumber())  // the hot loop: raw samples
             } else {
-                if allNumbers {
-                    allNumbers = false
-                    values.reserveCapacity(numbers.count + 1)
-                    values.append(contentsOf: numbers.map { .number($0) })
-                    numbers = []
+                let value = try parseValue()
+                if allNumbers, case .number(let x) = value {
+                    numbers.append(x)  // NaN, Infinity
+                } else {
+                    if allNumbers {
+                        allNumbers = false
+                        values.reserveCapacity(numbers.count + 1)
+                        values.append(contentsOf: numbers.map { .number($0) })
+                        numbers = []
+                    }
+                    values.append(value)
                 }
-                values.append(value)
             }
             skipWhitespace()
             guard index < bytes.count else { throw truncated() }
@@ -298,7 +303,7 @@ private struct JSONParser {
                     let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                     utf8.append(contentsOf: String(Character(character)).utf8)
                 default:
-                    index -= 1
+                    index -= 2  // point at the backslash
                     throw garbled("unknown escape '\\\(Self.printable(escape))' in string")
                 }
             default:

@@ -15,7 +15,9 @@ enum PytestBenchmarkFormat {
 
     static func matches(_ document: JSONValue) -> Bool {
         guard document["machine_info"]?.object != nil, let benchmarks = document["benchmarks"]?.elements else { return false }
-        return benchmarks.allSatisfy { $0["stats"] != nil && $0["fullname"] != nil }
+        // Any one benchmark with stats is enough: a row missing a field is then reported by name, not as
+        // "unknown format".
+        return benchmarks.isEmpty || benchmarks.contains { $0["stats"] != nil }
     }
 
     static func read(_ document: JSONValue, _ reader: FieldReader) throws -> Document {
@@ -59,7 +61,7 @@ enum PytestBenchmarkFormat {
             n: rounds, mean: try time("mean"), stddev: try time("stddev"), median: try time("median"),
             min: try time("min"), max: try time("max"), q1: try time("q1"), q3: try time("q3"))
         var samples: [Double]?
-        if let data = stats["data"] {
+        if let data = stats["data"], data != .null {
             let values = try reader.times(data, "stats.data", of: name)
             guard values.count == rounds else {
                 throw reader.error("benchmark \(name): stats.data has \(values.count) values but stats.rounds is \(rounds)")

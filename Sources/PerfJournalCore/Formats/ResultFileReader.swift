@@ -114,10 +114,10 @@ struct FieldReader {
         return x
     }
 
-    /// A finite number that is not negative: a time, a count, a spread.
+    /// A finite number that is not negative: a time or its spread, in seconds or the tool's time unit.
     func nonNegative(_ value: JSONValue?, _ field: String, of benchmark: String) throws -> Double {
         let x = try number(value, field, of: benchmark)
-        guard x >= 0 else { throw error("negative value in benchmark \(benchmark): \(field) = \(x)") }
+        guard x >= 0 else { throw error("negative time in benchmark \(benchmark): \(field) = \(x)") }
         return x
     }
 
