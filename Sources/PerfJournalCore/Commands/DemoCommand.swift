@@ -45,6 +45,8 @@ public enum DemoCommand {
         try ShowCommand.run(at: directory, revision: "HEAD", json: false, output: output)
         step("perfjournal status")
         try StatusCommand.run(at: directory, json: false, output: output)
+        step("perfjournal compare HEAD~2 HEAD   (baseline against the last optimization)")
+        try CompareCommand.run(at: directory, before: "HEAD~2", after: "HEAD", options: .init(), output: output, progress: output)
         step("stored as plain git data")
         output.line("cd \(directory) && git notes --ref=perfjournal show HEAD")
     }
@@ -146,6 +148,7 @@ enum DemoProject {
             dev = ["pytest", "pytest-benchmark"]
 
             [tool.pytest.ini_options]
+            pythonpath = ["."]
             addopts = "--benchmark-min-rounds=15 --benchmark-max-time=0.25"
 
             """),

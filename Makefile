@@ -1,0 +1,60 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Each installs what it lacks.
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+# The venv's pytest and pytest-benchmark come first on PATH for the demo and the tests.
+export PATH := $(VENV)/bin:$(PATH)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_DIR ?= $(CURDIR)/demo-out
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: demo test build release deps system-deps python-deps bench fixtures clean
+
+demo: deps build
+	rm -rf "$(DEMO_DIR)"
+	.build/debug/perfjournal demo "$(DEMO_DIR)"
+
+test: deps
+	PERFJOURNAL_REQUIRE_PYTEST=1 swift test $(SWIFT_BUILD_FLAGS)
+
+build: system-deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release: system-deps
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+deps: system-deps python-deps
+
+# libgit2-dev (with pkg-config) from Debian; Homebrew's libgit2 on macOS.
+system-deps:
+	@if ! pkg-config --exists libgit2 2>/dev/null; then \
+	    if command -v apt-get >/dev/null; then \
+	        echo "installing libgit2-dev and pkg-config (apt)"; \
+	        $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libgit2-dev pkg-config >/dev/null; \
+	    elif command -v brew >/dev/null; then brew install libgit2 pkg-config; \
+	    else echo "install libgit2 (>= 1.5) and pkg-config, then re-run" >&2; exit 1; fi; \
+	fi
+
+# pytest and pytest-benchmark in a venv of the project's own.
+python-deps: $(VENV)/.installed
+
+$(VENV)/.installed:
+	@if ! python3 -m venv "$(VENV)" 2>/dev/null; then \
+	    rm -rf "$(VENV)"; \
+	    echo "installing python3-venv (apt)"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null; \
+	    python3 -m venv "$(VENV)"; \
+	fi
+	"$(VENV)/bin/pip" install -q pytest pytest-benchmark
+	touch "$@"
+
+# Speed benchmarks (hyperfine, medians); not part of the tests.
+bench: system-deps release
+	@command -v hyperfine >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq hyperfine >/dev/null; }
+	bash Benchmarks/run-all.sh
+
+# Re-create the real-tool fixtures (needs hyperfine and libbenchmark-dev too).
+fixtures: python-deps
+	bash Tests/Fixtures/make-fixtures.sh
+
+clean:
+	rm -rf .build "$(VENV)" "$(DEMO_DIR)"
