@@ -34,20 +34,24 @@ public struct FileDiff: Sendable, Equatable {
 
 extension Repository {
     /// What `commit` changed against its first parent (against nothing for a root commit), renames found.
+    /// A merge is compared against its first parent, like `git diff M^1 M`.
     public func diff(commit id: ObjectID) throws -> [FileDiff] {
-        let commit = try self.commit(id)
-        let newTree = try lookupTree(commit.tree)
+        try diff(from: try self.commit(id).parents.first, to: id)
+    }
+
+    /// The change from `old` (nothing when nil) to `new`. With `linesWanted` false only paths and kinds
+    /// are read, which is much cheaper over long ranges.
+    public func diff(from old: ObjectID?, to new: ObjectID, linesWanted: Bool = true) throws -> [FileDiff] {
+        let newTree = try lookupTree(try commit(new).tree)
         defer { git_tree_free(newTree) }
         var oldTree: OpaquePointer?
-        if let parent = commit.parents.first {
-            oldTree = try lookupTree(try self.commit(parent).tree)
-        }
+        if let old { oldTree = try lookupTree(try commit(old).tree) }
         defer { git_tree_free(oldTree) }
         var options = try diffOptions()
         var diff: OpaquePointer?
-        try check("diff \(id.short)", git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options))
+        try check("diff \(old?.short ?? "nothing")..\(new.short)", git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options))
         defer { git_diff_free(diff) }
-        return try fileDiffs(diff)
+        return try fileDiffs(diff, linesWanted: linesWanted)
     }
 
     /// What is staged: the index against HEAD (against nothing on an unborn branch), as `git commit` would record it.
@@ -82,7 +86,7 @@ extension Repository {
         return options
     }
 
-    private func fileDiffs(_ diff: OpaquePointer?) throws -> [FileDiff] {
+    private func fileDiffs(_ diff: OpaquePointer?, linesWanted: Bool = true) throws -> [FileDiff] {
         var find = git_diff_find_options()
         try check("rename options", git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)))
         find.flags = GIT_DIFF_FIND_RENAMES.rawValue
@@ -103,7 +107,7 @@ extension Repository {
                 isSubmodule: isSubmodule, oldMode: UInt32(delta.old_file.mode), newMode: UInt32(delta.new_file.mode),
                 hunks: 0, addedLines: [], deletedLines: [],
                 oldBlob: Self.blobID(delta.old_file, submodule: isSubmodule), newBlob: Self.blobID(delta.new_file, submodule: isSubmodule))
-            if !isSubmodule {
+            if !isSubmodule && linesWanted {
                 var patch: OpaquePointer?
                 try check("diff \(newPath)", git_patch_from_diff(&patch, diff, i))
                 // A NULL patch means binary (or unchanged content, as for a pure rename or mode change).
