@@ -20,16 +20,19 @@ enum APICheck {
             return (old, new)
         }
 
-        var removed: [String] = [], added: [String] = [], notes: [String] = []
+        var removed: [String] = [], added: [String] = []
         let python = try files(".py")
         if !python.old.isEmpty || !python.new.isEmpty {
             guard let old = try PythonAPI.surface(files: python.old), let new = try PythonAPI.surface(files: python.new) else {
                 return RuleOutcome(.unknown, "python3 not found: the Python API was not compared")
             }
+            // A file Python cannot parse would look as if all its API vanished: say so instead of guessing.
+            if let problem = (old.problems + new.problems).first {
+                return RuleOutcome(.unknown, "could not read the Python API: \(problem)")
+            }
             let d = APIRule.diff(old: old, new: new)
             removed += d.removed
             added += d.added
-            notes += new.problems
         }
         let swift = try files(".swift")
         if !swift.old.isEmpty || !swift.new.isEmpty {
