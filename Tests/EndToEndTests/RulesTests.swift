@@ -190,4 +190,18 @@ import Testing
         #expect(result.status == 1)
         try Snapshot.expect(result.stdout, matches: "check.json")
     }
+
+    /// Any other language names an api_command; its output at parent and commit is diffed.
+    @Test func apiCommandSurfaceIsDiffed() throws {
+        let repo = try TestRepository()
+        try repo.write(".perfjournal.toml", "[bench]\ncommand = \"true\"\n\n[rules]\napi_command = \"grep '^int ' include/lib.h\"\n")
+        try repo.write("include/lib.h", "int add(int a, int b);\nint sub(int a, int b);\n")
+        try repo.commit("Initial")
+        try repo.write("include/lib.h", "int add(int a, int b);\n")
+        try repo.commit("refactor: drop sub")
+        let json = try Self.check(repo, "HEAD").json
+        let api = ((json["commits"] as? [[String: Any]])?.first?["rules"] as? [String: [String: String]])?["api"]
+        #expect(api?["status"] == "fail", "\(String(describing: api))")
+        #expect(api?["reason"]?.contains("int sub(int a, int b);") == true)
+    }
 }

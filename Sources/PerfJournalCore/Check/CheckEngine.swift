@@ -169,9 +169,14 @@ struct Context {
 
     func apiRule(commit: Commit, diff: [FileDiff], message: CommitMessage) throws -> RuleOutcome {
         guard !commit.isMerge else { return RuleOutcome(.unknown, "merge commit") }
+        var surfaces: (() throws -> (old: APISurface, new: APISurface)?)?
+        if let command = config.rules.apiCommand, let parent = commit.parents.first {
+            surfaces = { try APICheck.commandSurfaces(command, old: parent, new: commit.id, workspace: workspace, timeout: config.test?.timeout ?? 1800) }
+        }
         return try APICheck.outcome(
             diff: diff, message: message, config: config,
-            text: { blob in try blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) } })
+            text: { blob in try blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) } },
+            apiCommandSurfaces: surfaces)
     }
 }
 
