@@ -130,13 +130,7 @@ struct Context {
 
     /// Compares the commit's runs with those of its nearest measured first-parent ancestor.
     func compareWithReference(_ id: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
-        guard let parent = try workspace.commit(id).parents.first else { return (nil, nil) }
-        var reference: ObjectID?
-        try repository.walk(from: parent, firstParentOnly: true) { c in
-            if history.measured[c] != nil { reference = c; return false }
-            return true
-        }
-        guard let reference else { return (nil, nil) }
+        guard let reference = try history.reference(of: id) else { return (nil, nil) }
         return try compareWith(parent: reference, note: note)
     }
 
