@@ -95,11 +95,10 @@ import Testing
         let before = timing("a", generator.lognormal(mean: 1, cv: 0.01, count: 40))
         let after = timing("a", generator.lognormal(mean: 1.008, cv: 0.01, count: 40))
         let result = try #require(Comparator.compare(before: [before], after: [after]).benchmarks.first)
-        #expect(result.verdict != .regressed && result.verdict != .improved)
-        if result.verdict == .inconclusive {
-            #expect(result.reason != nil)
-            #expect(result.roundsNeeded.map { $0 > 40 } == true)
-        }
+        #expect(result.verdict == .inconclusive)
+        #expect(result.pAdjusted < 0.05 && result.ci[0] > 1)
+        #expect(result.reason?.hasPrefix("change of +0.") == true, "\(result.reason ?? "")")
+        #expect(result.reason?.contains("below the 1% minimum effect, but its interval reaches +1.") == true)
     }
 
     @Test func summaryOnlySideUsesWelch() throws {
@@ -247,5 +246,16 @@ import Testing
             running += counts[u]
             #expect(abs(cdf[u] - Double(running) / 35) < 1e-15)
         }
+    }
+}
+
+@Suite struct StatisticsRoundsNeededTests {
+    @Test func scalesWithSquaredNoiseOverMinimumEffect() {
+        // ±4% with 10 samples against a 1% minimum effect: 10·4² = 160.
+        #expect(Comparator.roundsNeeded(n: 10, halfWidth: 0.04, minEffect: 0.01) == 160)
+        // Never fewer than one more than we have, nor below the minimum.
+        #expect(Comparator.roundsNeeded(n: 30, halfWidth: 0.005, minEffect: 0.01) == 31)
+        #expect(Comparator.roundsNeeded(n: 2, halfWidth: 0, minEffect: 0.01) == 5)
+        #expect(Comparator.roundsNeeded(n: 10, halfWidth: 1e9, minEffect: 0.01) == 1_000_000)
     }
 }
