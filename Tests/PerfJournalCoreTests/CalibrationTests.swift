@@ -65,6 +65,30 @@ func timing(_ name: String, _ samples: [Double], unit: String = "s") -> Benchmar
         #expect(rate <= 0.05)
     }
 
+    /// The same when only summary statistics are kept (Welch's t on the means).
+    @Test func aaFamilyWiseRateFromSummariesOnly() {
+        var generator = SeededGenerator(seed: 5)
+        let commits = 1000 * Self.scale
+        var falseCommits = 0
+        func summary(_ name: String, _ samples: [Double]) -> BenchmarkResult {
+            BenchmarkResult(name: name, unit: "s", samples: nil, stats: SummaryStats(samples: samples)!)
+        }
+        for _ in 0..<commits {
+            var before: [BenchmarkResult] = [], after: [BenchmarkResult] = []
+            for (index, cv) in Self.cvs.enumerated() {
+                before.append(summary("b\(index)", generator.lognormal(mean: 1e-3, cv: cv, count: 20)))
+                after.append(summary("b\(index)", generator.lognormal(mean: 1e-3, cv: cv, count: 20)))
+            }
+            let comparison = Comparator.compare(before: before, after: after)
+            if comparison.benchmarks.contains(where: { $0.verdict == .improved || $0.verdict == .regressed }) {
+                falseCommits += 1
+            }
+        }
+        let rate = Double(falseCommits) / Double(commits)
+        print("calibration: A/A family-wise false-verdict rate from summaries (Welch) \(rate)")
+        #expect(rate <= 0.05)
+    }
+
     /// The same under the sequential design: up to 3 looks of 10 samples each, pooling, re-running only
     /// undecided benchmarks. A false call at any look counts.
     @Test func aaFamilyWiseRateAcrossSequentialLooks() {

@@ -150,6 +150,7 @@ struct PairwiseDifferences {
     /// the pass reported), and every step removes at least one candidate value, so it always ends.
     mutating func orderStatistic(_ rank: Int) -> Double {
         let total = x.count * y.count
+        guard total > 0 else { return .nan }
         let k = min(max(rank, 1), total)
         if let all { return all[k - 1] }
         let target = Double(k) - 0.5
