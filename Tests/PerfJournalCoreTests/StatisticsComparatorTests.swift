@@ -222,6 +222,22 @@ import Testing
         for k in (1...sorted.count).reversed() where k % 3 != 0 { #expect(shared.orderStatistic(k) == sorted[k - 1]) }
     }
 
+    /// At full size the differences are never built: check each answer by counting around it, and that
+    /// the search stays a few dozen linear passes (the property the 500 × 1,000 × 1,000 budget rests on).
+    @Test func largeSamplesAreSearchedInFewPasses() {
+        var generator = SeededGenerator(seed: 31)
+        let x = generator.lognormal(mean: 1, cv: 0.03, count: 1000).map { log($0) }.sorted()
+        let y = generator.lognormal(mean: 1.02, cv: 0.05, count: 1000).map { log($0) }.sorted()
+        var differences = PairwiseDifferences(x: x, y: y)
+        let k = HodgesLehmann.criticalRank(n: 1000, m: 1000, confidence: 0.95, exact: false, tieTerm: 0)
+        for rank in [500_000, 500_001, k, 1_000_001 - k, 1, 1_000_000] {
+            let value = differences.orderStatistic(rank)
+            #expect(differences.count(atMost: value).count >= rank, "rank \(rank)")
+            #expect(differences.count(atMost: value.nextDown).count < rank, "rank \(rank)")
+        }
+        #expect(differences.passes < 60, "\(differences.passes) passes")
+    }
+
     @Test func criticalRanksMatchPublishedTables() {
         // R's qwilcox(0.025, 5, 5) = 3, qwilcox(0.025, 8, 8) = 14, qwilcox(0.005, 10, 10) = 17 (α = 0.01),
         // checked by enumerating the recursion f(u; m, n) = f(u − n; m − 1, n) + f(u; m, n − 1) in Python.
