@@ -186,16 +186,13 @@ extension Config {
 extension History {
     /// The newest baseline run on `head` or its ancestors made on `machine`.
     func baseline(at head: ObjectID, machine: String) throws -> Baseline? {
-        var found: Baseline?
-        try workspace.repository.walk(from: head) { commit in
-            guard measured[commit] != nil, let note = try self.note(at: commit) else { return true }
+        for commit in try graph.commits(from: head).reversed() {
+            guard measured[commit] != nil, let note = try self.note(at: commit) else { continue }
             if let run = note.runs.last(where: { $0.baseline && $0.machine.id == machine }) {
-                found = Baseline(commit: commit, run: run)
-                return false
+                return Baseline(commit: commit, run: run)
             }
-            return true
         }
-        return found
+        return nil
     }
 }
 

@@ -59,8 +59,7 @@ public enum StatusCommand {
         static func make(workspace: Workspace) throws -> Report {
             let head = try workspace.head()
             let history = try History(workspace: workspace)
-            let baseline = try history.baseline(at: head)
-            let since = try history.commits(since: baseline?.commit, to: head)
+            let (baseline, since) = try history.baselineAndCommitsSince(head: head)
             let measured = since.filter { history.measured[$0] != nil }
             let unmeasured = since.filter { history.measured[$0] == nil }
 
