@@ -92,9 +92,15 @@ struct Sides {
     var notes: [String] = []
 
     static func resolve(before: String, after: String, workspace: Workspace?, allowCrossMachine: Bool) throws -> Sides {
-        let a = try side(before, workspace: workspace, machine: nil)
-        // Prefer B's runs from A's machine; any machine only if it has none there.
-        let b = try side(after, workspace: workspace, machine: a.machine?.id)
+        let a: Side, b: Side
+        if isFile(before) && isFile(after) {
+            // Two big files parse in about the time of one on two cores.
+            (a, b) = try Parallel.both({ try fileSide(before) }, { try fileSide(after) })
+        } else {
+            a = try side(before, workspace: workspace, machine: nil)
+            // Prefer B's runs from A's machine; any machine only if it has none there.
+            b = try side(after, workspace: workspace, machine: a.machine?.id)
+        }
         var notes: [String] = []
         if let ma = a.machine, let mb = b.machine, ma.id != mb.id {
             guard allowCrossMachine else {
@@ -106,12 +112,18 @@ struct Sides {
     }
 
     /// A result file if `spec` names an existing file, else a revision's pooled runs (on `machine`, when given).
-    static func side(_ spec: String, workspace: Workspace?, machine: String?) throws -> Side {
+    static func isFile(_ spec: String) -> Bool {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory), !isDirectory.boolValue {
-            let set = try ResultFileReader.read(path: spec)
-            return Side(origin: .file(spec), label: (spec as NSString).lastPathComponent, results: set.benchmarks, machine: nil)
-        }
+        return FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    static func fileSide(_ path: String) throws -> Side {
+        let set = try ResultFileReader.read(path: path)
+        return Side(origin: .file(path), label: (path as NSString).lastPathComponent, results: set.benchmarks, machine: nil)
+    }
+
+    static func side(_ spec: String, workspace: Workspace?, machine: String?) throws -> Side {
+        if isFile(spec) { return try fileSide(spec) }
         guard let workspace else {
             throw PerfJournalError(.resultFile, file: spec, "no such file, and not in a git repository to read it as a revision")
         }

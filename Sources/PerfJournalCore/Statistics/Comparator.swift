@@ -41,7 +41,10 @@ public enum Comparator {
         var onlyBeforeSeen = Set<String>()
         let onlyBefore = before.map(\.name).filter { !afterNames.contains($0) && onlyBeforeSeen.insert($0).inserted }
 
-        let estimates = pairs.map { estimate(before: $0.before, after: $0.after, confidence: options.confidence) }
+        let confidence = options.confidence
+        let estimates = Parallel.map(pairs.map { Pair(before: $0.before, after: $0.after) }) {
+            estimate(before: $0.before, after: $0.after, confidence: confidence)
+        }
         let adjusted = Holm.adjust(estimates.map(\.p))
         var comparisons: [BenchmarkComparison] = []
         comparisons.reserveCapacity(pairs.count)
@@ -54,8 +57,13 @@ public enum Comparator {
             geometricMean: geometricMean(comparisons, estimates: estimates, options: options))
     }
 
+    struct Pair: Sendable {
+        var before: BenchmarkResult
+        var after: BenchmarkResult
+    }
+
     /// The numbers behind one benchmark's verdict.
-    struct Estimate {
+    struct Estimate: Sendable {
         var ratio: Double?
         var lower = Double.nan
         var upper = Double.nan
