@@ -23,7 +23,10 @@ enum APICheck {
         var removed: [String] = [], added: [String] = []
         let python = try files(".py")
         if !python.old.isEmpty || !python.new.isEmpty {
-            guard let old = try PythonAPI.surface(files: python.old), let new = try PythonAPI.surface(files: python.new) else {
+            // Old and new are read by two python3 processes at once.
+            let (oldFiles, newFiles) = (python.old, python.new)
+            let (oldSurface, newSurface) = try Parallel.both({ try PythonAPI.surface(files: oldFiles) }, { try PythonAPI.surface(files: newFiles) })
+            guard let old = oldSurface, let new = newSurface else {
                 return RuleOutcome(.unknown, "python3 not found: the Python API was not compared")
             }
             // A file Python cannot parse would look as if all its API vanished: say so instead of guessing.
