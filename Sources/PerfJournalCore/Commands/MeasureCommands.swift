@@ -12,14 +12,28 @@ public enum MeasureCommands {
         let config = try workspace.config()
         let commits = try (revisions.isEmpty ? ["HEAD"] : revisions).map { try workspace.resolve($0) }
         try workspace.ensureDirectory(workspace.stateDirectory)
+        // A commit the hook or the watcher queued is measured once, by whoever gets to it first.
+        let jobs = ForegroundJobs(workspace: workspace, commits: commits)
         let lock = try FileLock(path: workspace.stateDirectory + "/run.lock") {
             progress.line("waiting for another perfjournal run in this repository to finish…")
         }
         defer { withExtendedLifetime(lock) {} }
         for commit in commits {
-            let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, progress: progress)
-            try workspace.store.append(run, to: commit)
-            output.line(RunSummary.oneLine(run, commit: commit))
+            let decision = try jobs.take(commit)
+            if case .measuredMeanwhile(let run) = decision, !baseline {
+                output.line(RunSummary.oneLine(run, commit: commit) + " (by the daemon)")
+                continue
+            }
+            let runID: String? = if case .measure(let id, _) = decision { id } else { nil }
+            do {
+                let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, runID: runID, progress: progress)
+                try workspace.store.append(run, to: commit)
+                jobs.finish(decision, stored: true)
+                output.line(RunSummary.oneLine(run, commit: commit))
+            } catch {
+                jobs.finish(decision, stored: false)
+                throw error
+            }
         }
     }
 
