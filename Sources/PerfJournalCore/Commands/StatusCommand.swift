@@ -172,7 +172,10 @@ extension StatusCommand {
 
         static func make(_ workspace: Workspace) -> QueueInfo {
             let queue = JobQueue(workspace: workspace)
-            let pending = queue.pending().map { Waiting(commit: $0.job.commit, reason: $0.job.reason, enqueued: $0.job.enqueued) }
+            // The hook and the watcher may both queue a commit; it is measured once, so list it once.
+            var seen: Set<String> = []
+            let pending = queue.pending().filter { seen.insert($0.job.commit).inserted }
+                .map { Waiting(commit: $0.job.commit, reason: $0.job.reason, enqueued: $0.job.enqueued) }
             let running = queue.running().first.map { entry -> Running in
                 let started = entry.job.started ?? ""
                 let elapsed = ISO8601DateFormatter().date(from: started).map { max(0, Date().timeIntervalSince($0)) }
