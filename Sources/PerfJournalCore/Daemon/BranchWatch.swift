@@ -7,6 +7,8 @@ import Git
 struct BranchWatch {
     /// Branch → the tip seen last ("" when the branch did not exist).
     private(set) var tips: [String: String] = [:]
+    /// Most commits one branch movement queues.
+    static let maxBackfill = 100
 
     /// Looks at every watched branch; enqueues what is missing; returns log lines for what happened.
     mutating func scan(_ workspace: Workspace, branches: [String]) throws -> [String] {
@@ -31,13 +33,23 @@ struct BranchWatch {
                 continue
             }
             let withJobs = queue.commitsWithJobs()
-            var queued: [String] = []
+            var missing: [ObjectID] = []
             for commit in try history.commits(since: baseline.commit, to: tip) where !withJobs.contains(commit.hex) {
                 if history.measured[commit] != nil {
                     let tree = try workspace.commit(commit).tree
                     if RunReuse.hasOwnRun(try history.note(at: commit), tree: tree) { continue }
                 }
-                try queue.enqueue(commit, reason: "watch")
+                missing.append(commit)
+            }
+            // A baseline far back (or a big merge) would queue hours of runs at once: take the newest
+            // `maxBackfill` and say how to measure the rest.
+            if missing.count > Self.maxBackfill {
+                log.append("branch \(branch): \(missing.count) commits since the baseline have no run; queueing the newest \(Self.maxBackfill) (measure older ones with `perfjournal run <rev>`, or store a newer baseline)")
+                missing = Array(missing.suffix(Self.maxBackfill))
+            }
+            var queued: [String] = []
+            for commit in missing {
+                try queue.enqueueNew(commit, reason: "watch")
                 queued.append(commit.short)
             }
             if !queued.isEmpty {

@@ -107,6 +107,13 @@ public struct JobQueue {
         return try write(Job(commit: commit.hex, reason: reason, enqueued: "", runID: newRunID()), commit: commit)
     }
 
+    /// Queues `commit` without looking for an existing job: for callers that just listed the jobs.
+    @discardableResult
+    public func enqueueNew(_ commit: ObjectID, reason: String) throws -> String {
+        try ensureDirectory(directory)
+        return try write(Job(commit: commit.hex, reason: reason, enqueued: "", runID: newRunID()), commit: commit)
+    }
+
     private func write(_ job: Job, commit: ObjectID) throws -> String {
         let now = Date()
         var job = job
