@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PerfJournalCore
 
 struct BaselineSubcommand: ParsableCommand {
@@ -32,21 +33,29 @@ struct RunSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Benchmark and test commits (default HEAD) in perfjournal's own worktree and store the runs.",
-        discussion: "The user's work tree and index are never touched: each commit is checked out under .git/perfjournal/worktrees/.")
+        discussion: """
+            The user's work tree and index are never touched: each commit is checked out under
+            .git/perfjournal/worktrees/. With no revision, HEAD is measured unless it already has a run
+            (made by the daemon, say); name HEAD to measure it again.
+            """)
 
     @OptionGroup var repository: RepositoryOptions
     @Argument(help: "The commits to measure.") var revisions: [String] = []
-    @Flag(help: "Measure the commits queued by the post-commit hook instead.") var pending = false
+    @Flag(help: "Measure the queued commits instead (needs a config approved with `perfjournal trust`).") var pending = false
+    @Flag(help: "Put the failed jobs back in the queue and run them (or let the daemon run them).") var retryFailed = false
     @Flag(help: "Then compare each with its nearest measured ancestor and re-run both, interleaved, while anything is inconclusive.")
     var rerun = false
 
     func validate() throws {
-        if pending && !revisions.isEmpty { throw ValidationError("--pending takes no revisions") }
+        if (pending || retryFailed) && !revisions.isEmpty { throw ValidationError("--pending and --retry-failed take no revisions") }
+        if pending && retryFailed { throw ValidationError("use --pending or --retry-failed, not both") }
     }
 
     func run() throws {
         try execute {
-            if pending {
+            if retryFailed {
+                try PendingCommands.retryFailed(at: repository.directory, output: FileOutput.standardOutput, progress: FileOutput.standardError)
+            } else if pending {
                 try PendingCommands.runPending(at: repository.directory, output: FileOutput.standardOutput, progress: FileOutput.standardError)
             } else {
                 try MeasureCommands.run(
@@ -91,7 +100,13 @@ struct HookSubcommand: ParsableCommand {
         try execute {
             switch name {
             case "post-commit":
-                try PendingCommands.postCommit(at: ".", progress: FileOutput.standardError)
+                // `--autostart-only`: the shell hook already wrote the job and found no daemon.
+                try PendingCommands.postCommit(
+                    at: ".", enqueue: !arguments.contains("--autostart-only"), executable: Executable.path,
+                    progress: FileOutput.standardError)
+            case "post-rewrite":
+                let pairs = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                try PendingCommands.postRewrite(at: ".", pairs: pairs, executable: Executable.path, progress: FileOutput.standardError)
             case "commit-msg":
                 guard let file = arguments.first else { throw PerfJournalError(.usage, "commit-msg needs the message file") }
                 if try !CommitMessageHook.run(at: ".", messageFile: file, output: FileOutput.standardError) {

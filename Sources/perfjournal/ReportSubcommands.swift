@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PerfJournalCore
 
 struct ShowSubcommand: ParsableCommand {
@@ -19,8 +20,15 @@ struct StatusSubcommand: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
     @Flag(help: "Machine-readable output.") var json = false
+    @Flag(help: "Keep updating until the queue drains.") var follow = false
 
     func run() throws {
-        try execute { try StatusCommand.run(at: repository.directory, json: json, output: FileOutput.standardOutput) }
+        try execute {
+            if follow {
+                try StatusCommand.follow(at: repository.directory, terminal: isatty(1) == 1, output: FileOutput.standardOutput)
+            } else {
+                try StatusCommand.run(at: repository.directory, json: json, output: FileOutput.standardOutput)
+            }
+        }
     }
 }

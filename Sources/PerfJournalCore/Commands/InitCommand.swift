@@ -49,16 +49,21 @@ public enum InitCommand {
         if let format = options.format { config.bench.format = format }
         if let test = options.test { config.test = test.isEmpty ? nil : TestConfig(command: test) }
 
+        let trust = TrustStore(workspace: workspace)
         if let existing, config == existing {
             output.line("config: \(existing.source.path) (unchanged)")
+            // A config init did not write (a clone's, a pull's) is approved by the user, not by init.
+            if let reason = trust.pauseReason(existing) { output.line("trust: \(reason)") }
         } else if let existing, existing.source.isPyproject {
             throw PerfJournalError(.config, file: existing.source.path, "perfjournal's config is in [tool.perfjournal]; edit it there")
         } else {
             let text = config.tomlText()
             // Check that what we write reads back as what we meant before it lands.
-            _ = try Config.parse(text: text, path: configPath, isPyproject: false)
+            let written = try Config.parse(text: text, path: configPath, isPyproject: false)
             try AtomicFile.write(text, to: configPath)
             output.line("config: wrote \(Config.fileName)")
+            // What init writes the user just chose: the daemon may run it.
+            try trust.approve(written)
         }
         output.line("  bench:   \(config.bench.command)")
         output.line("  results: \(config.bench.results) (\(config.bench.format?.rawValue ?? "format detected"))")
@@ -75,6 +80,11 @@ public enum InitCommand {
             output.line(before.contains(NoteStore.ref)
                 ? "notes: already follow amend and rebase"
                 : "notes: set notes.rewriteRef so runs follow commit --amend and rebase")
+            // git's default, "concatenate", would glue two JSON notes into one unreadable note when the
+            // daemon stored a run on the rewritten commit first; "ignore" keeps the run already there.
+            if try workspace.repository.configString("notes.rewriteMode") == nil {
+                try workspace.repository.setLocalConfig("notes.rewriteMode", "ignore")
+            }
         } catch let error as GitError {
             throw PerfJournalError(.repository, file: workspace.repository.commonDir + "/config", "cannot set notes.rewriteRef: \(error.message)")
         }

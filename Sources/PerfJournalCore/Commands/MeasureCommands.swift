@@ -14,13 +14,34 @@ public enum MeasureCommands {
         let config = try workspace.config()
         let commits = try (revisions.isEmpty ? ["HEAD"] : revisions).map { try workspace.resolve($0) }
         try workspace.ensureDirectory(workspace.stateDirectory)
+        // A commit the hook or the watcher queued is measured once, by whoever gets to it first.
+        let jobs = ForegroundJobs(workspace: workspace, commits: commits)
         let lock = try FileLock(path: workspace.stateDirectory + "/run.lock") {
             progress.line("waiting for another perfjournal run in this repository to finish…")
         }
         for commit in commits {
-            let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, progress: progress)
-            try workspace.store.append(run, to: commit)
-            output.line(RunSummary.oneLine(run, commit: commit))
+            let decision = try jobs.take(commit)
+            if case .measuredMeanwhile(let run) = decision, !baseline {
+                output.line(RunSummary.oneLine(run, commit: commit) + " (by the daemon)")
+                continue
+            }
+            // With no revision named, `run` means "make sure HEAD is measured": a run the daemon made
+            // (perhaps while we waited for the lock) is reported, not repeated.
+            if revisions.isEmpty, !baseline, let existing = try ownRun(of: commit, in: workspace) {
+                jobs.finish(decision, stored: true)
+                output.line(RunSummary.oneLine(existing, commit: commit) + " (already measured; `perfjournal run HEAD` measures again)")
+                continue
+            }
+            let runID: String? = if case .measure(let id, _) = decision { id } else { nil }
+            do {
+                let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, runID: runID, progress: progress)
+                try workspace.store.append(run, to: commit)
+                jobs.finish(decision, stored: true)
+                output.line(RunSummary.oneLine(run, commit: commit))
+            } catch {
+                jobs.finish(decision, stored: false)
+                throw error
+            }
         }
         withExtendedLifetime(lock) {}
         guard rerun, !baseline else { return }
@@ -32,6 +53,12 @@ public enum MeasureCommands {
             try CompareCommand.run(
                 at: path, before: reference.hex, after: commit.hex, options: .init(rerun: true), output: output, progress: progress)
         }
+    }
+
+    /// The newest run of `commit`'s own tree, if any.
+    static func ownRun(of commit: ObjectID, in workspace: Workspace) throws -> Run? {
+        let tree = try workspace.commit(commit).tree.hex
+        return try workspace.store.note(at: commit)?.runs.last { $0.tree == tree }
     }
 
     /// Stores results produced elsewhere (CI, a saved file) on `revision`.

@@ -44,6 +44,8 @@ public enum StatusCommand {
         public var unmeasured: [String]
         public var recent: [RecentCommit]
         public var last: LastRun?
+        public var daemon: DaemonInfo
+        public var queue: QueueInfo
 
         public struct RecentCommit: Codable, Equatable, Sendable {
             public var commit: String
@@ -52,7 +54,7 @@ public enum StatusCommand {
         }
 
         enum CodingKeys: String, CodingKey {
-            case head, baseline, measured, unmeasured, recent, last
+            case head, baseline, measured, unmeasured, recent, last, daemon, queue
             case commitsSinceBaseline = "commits_since_baseline"
         }
 
@@ -79,7 +81,8 @@ public enum StatusCommand {
             }
             return Report(
                 head: head.hex, baseline: baselineInfo, commitsSinceBaseline: since.count,
-                measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last)
+                measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last,
+                daemon: .make(workspace), queue: .make(workspace))
         }
 
         func text() -> String {
@@ -98,10 +101,144 @@ public enum StatusCommand {
             if let last {
                 lines.append("last run  \(last.commit.prefix(7)) \(last.subject): \(last.benchmarks) benchmarks, \(last.tests)")
             }
+            lines.append(contentsOf: daemon.lines())
+            lines.append(contentsOf: queue.lines(daemonRunning: daemon.running))
             if !unmeasured.isEmpty {
                 lines.append("next      perfjournal run \(unmeasured.count == 1 ? String(unmeasured[0].prefix(7)) : "<rev>…")  (measures commits without a run)")
             }
             return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}
+
+extension StatusCommand {
+    public struct DaemonInfo: Codable, Equatable, Sendable {
+        public var running: Bool
+        public var pid: Int32?
+        /// idle, running, paused, stopping (from the daemon itself); nil when it did not answer.
+        public var state: String?
+        public var last: String?
+        public var log: String
+        public var socket: String
+
+        static func make(_ workspace: Workspace) -> DaemonInfo {
+            let report = DaemonControl.report(workspace)
+            return DaemonInfo(running: report.running, pid: report.pid, state: report.live?.state, last: report.live?.last,
+                              log: report.log, socket: report.socket)
+        }
+
+        func lines() -> [String] {
+            guard running else { return ["daemon    not running (`perfjournal daemon start`; queued jobs also run with `perfjournal run --pending`)"] }
+            var lines = ["daemon    running, pid \(pid.map(String.init) ?? "?")\(state.map { ", \($0)" } ?? ""), log \(log)"]
+            if let last { lines.append("          last: \(last)") }
+            return lines
+        }
+    }
+
+    public struct QueueInfo: Codable, Equatable, Sendable {
+        public var pending: [Waiting]
+        public var running: Running?
+        public var failed: [Failed]
+        /// Why queued jobs do not run (untrusted config, a rebase in progress), with how to fix it.
+        public var paused: String?
+
+        public struct Waiting: Codable, Equatable, Sendable {
+            public var commit: String
+            public var reason: String
+            public var enqueued: String
+        }
+
+        public struct Running: Codable, Equatable, Sendable {
+            public var commit: String
+            public var reason: String
+            public var started: String
+            public var elapsedSeconds: Double?
+            public var log: String?
+            public var pid: Int32?
+
+            enum CodingKeys: String, CodingKey {
+                case commit, reason, started, log, pid
+                case elapsedSeconds = "elapsed_seconds"
+            }
+        }
+
+        public struct Failed: Codable, Equatable, Sendable {
+            public var commit: String
+            public var reason: String
+        }
+
+        public var isDrained: Bool { pending.isEmpty && running == nil }
+
+        static func make(_ workspace: Workspace) -> QueueInfo {
+            let queue = JobQueue(workspace: workspace)
+            // The hook and the watcher may both queue a commit; it is measured once, so list it once.
+            var seen: Set<String> = []
+            let pending = queue.pending().filter { seen.insert($0.job.commit).inserted }
+                .map { Waiting(commit: $0.job.commit, reason: $0.job.reason, enqueued: $0.job.enqueued) }
+            let running = queue.running().first.map { entry -> Running in
+                let started = entry.job.started ?? ""
+                let elapsed = ISO8601DateFormatter().date(from: started).map { max(0, Date().timeIntervalSince($0)) }
+                return Running(commit: entry.job.commit, reason: entry.job.reason, started: started, elapsedSeconds: elapsed,
+                               log: JobRunner.logPath(in: workspace, commit: entry.job.commit, runID: entry.job.runID), pid: entry.job.pid)
+            }
+            let failed = queue.failed().map { Failed(commit: $0.entry.job.commit, reason: $0.reason) }
+            var paused: String?
+            if case .failure(let reason) = JobRunner(workspace: workspace, progress: NullOutput()).readiness() { paused = reason.text }
+            return QueueInfo(pending: pending, running: running, failed: failed, paused: paused)
+        }
+
+        func lines(daemonRunning: Bool) -> [String] {
+            var lines: [String] = []
+            var summary = "queue     \(pending.count) waiting"
+            if let running {
+                summary += "; running \(running.commit.prefix(7)) (\(running.reason))"
+                if let elapsed = running.elapsedSeconds { summary += " for \(Display.seconds(elapsed))" }
+            }
+            if !failed.isEmpty { summary += "; \(failed.count) failed" }
+            lines.append(summary)
+            if let log = running?.log { lines.append("          log: \(log)") }
+            for job in pending.prefix(5) { lines.append("          · \(job.commit.prefix(7)) (\(job.reason))") }
+            if pending.count > 5 { lines.append("          … \(pending.count - 5) more") }
+            if let paused, !pending.isEmpty || daemonRunning { lines.append("paused    \(paused)") }
+            for job in failed.prefix(5) {
+                let reason = job.reason.split(separator: "\n")
+                lines.append("failed    \(job.commit.prefix(7)): \(reason.first ?? "")")
+                for more in reason.dropFirst() { lines.append("          \(more)") }
+            }
+            if !failed.isEmpty { lines.append("          retry them: `perfjournal run --retry-failed`") }
+            return lines
+        }
+    }
+
+    /// `status --follow`: redraws until the queue drains (or cannot drain: paused, or no daemon to run
+    /// it). On a terminal the screen is redrawn; otherwise a line is printed whenever the queue changes.
+    public static func follow(at path: String, terminal: Bool, interval: Double = 1, output: OutputStream) throws {
+        var lastLine = ""
+        while true {
+            let workspace = try Workspace.open(at: path)
+            let report = try Report.make(workspace: workspace)
+            if terminal {
+                output.write("\u{1B}[H\u{1B}[2J" + report.text())
+            } else {
+                let line = report.queue.lines(daemonRunning: report.daemon.running).first ?? ""
+                if line != lastLine { output.line(Timestamp.iso8601(Date()) + " " + line) }
+                lastLine = line
+            }
+            if report.queue.isDrained {
+                output.line("queue drained")
+                return
+            }
+            if report.queue.running == nil {
+                if let paused = report.queue.paused {
+                    output.line("queue paused: \(paused)")
+                    return
+                }
+                if !report.daemon.running {
+                    output.line("no daemon is running to drain the queue (`perfjournal daemon start` or `perfjournal run --pending`)")
+                    return
+                }
+            }
+            Thread.sleep(forTimeInterval: interval)
         }
     }
 }
