@@ -128,6 +128,16 @@ public final class CommitGraph {
 
     // MARK: file
 
+    /// Makes the cache file's directory, but only inside a git directory that still exists: a cache must
+    /// never bring back pieces of a repository deleted under a running process. The cache lives at
+    /// `<git dir>/perfjournal/cache/<file>`.
+    public static func prepareCacheDirectory(for cacheFile: String) -> Bool {
+        let directory = (cacheFile as NSString).deletingLastPathComponent
+        let gitDir = ((directory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: gitDir + "/HEAD") else { return false }
+        return (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil
+    }
+
     private func load(_ path: String) {
         guard let data = FileManager.default.contents(atPath: path) else { return }
         let bytes = [UInt8](data)
@@ -165,8 +175,7 @@ public final class CommitGraph {
             out.append(UInt8(min(parentIDs[i].count, 255)))
             for p in parentIDs[i].prefix(255) { withUnsafeBytes(of: p.oid) { out.append(contentsOf: $0) } }
         }
-        let directory = (cacheFile as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard Self.prepareCacheDirectory(for: cacheFile) else { return }
         let temporary = cacheFile + ".tmp-\(getpid())"
         if FileManager.default.createFile(atPath: temporary, contents: Data(out)) {
             if rename(temporary, cacheFile) != 0 { unlink(temporary) }

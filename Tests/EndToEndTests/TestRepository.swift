@@ -48,7 +48,13 @@ final class TestRepository: @unchecked Sendable {
         }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: base) }
+    deinit {
+        // A daemon the hooks started would keep writing while the tree is removed: stop it first.
+        if FileManager.default.fileExists(atPath: root + "/.git/perfjournal/daemon.pid") {
+            _ = try? run(Self.binary, ["daemon", "stop"], in: root, check: false)
+        }
+        try? FileManager.default.removeItem(atPath: base)
+    }
 
     var environment: [String: String] {
         var env = ProcessInfo.processInfo.environment

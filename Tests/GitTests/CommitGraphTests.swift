@@ -17,7 +17,7 @@ import Testing
         let repo = try Repository(at: s.path)
         let head = try repo.resolveCommit("HEAD")
         let b = try repo.resolveCommit("main~2")  // "b"... the first parent chain: d, merge, c, b
-        let cache = s.path + "/graph-cache"
+        let cache = s.path + "/.git/perfjournal/cache/commit-graph"
 
         for round in 0..<2 {
             // Round 1 reads the file written by round 0.

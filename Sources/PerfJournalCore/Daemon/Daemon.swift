@@ -138,6 +138,7 @@ public final class Daemon: @unchecked Sendable {
         while !shouldStop {
             // A repository deleted under us: nothing left to do.
             guard FileManager.default.fileExists(atPath: workspace.repository.commonDir + "/HEAD"),
+                  FileManager.default.fileExists(atPath: workspace.repository.commonDir + "/objects"),
                   let current = try? Workspace.open(at: root) else {
                 say("the repository is gone; exiting")
                 return 0

@@ -37,9 +37,8 @@ final class BaselineBlobIndex {
     }
 
     private func save() {
-        guard changed else { return }
+        guard changed, CommitGraph.prepareCacheDirectory(for: cacheFile) else { return }
         let text = known.map { "\($0.key) \($0.value ? "1" : "0")\n" }.joined()
-        try? FileManager.default.createDirectory(atPath: (cacheFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? AtomicFile.write(text, to: cacheFile)
     }
 
