@@ -51,6 +51,7 @@ extension Repository {
         maxAttempts: Int = 200, transform: (String?) throws -> String?
     ) throws -> Bool {
         var attempt = 0
+        let started = time(nil)
         while true {
             attempt += 1
             let outcome = try attemptNoteUpdate(ref: ref, commit: commit, message: message, transform: transform)
@@ -58,7 +59,10 @@ extension Repository {
             case .written: return true
             case .unchanged: return false
             case .raced(let error):
-                if attempt >= maxAttempts { throw error }
+                if error.isLocked && removeStaleLock(ref: ref) { continue }
+                // A lock left by a killed writer turns stale after `staleLockAge`: keep trying past it.
+                let lockedButYoung = error.isLocked && Double(time(nil) - started) <= Self.staleLockAge * 2
+                if attempt >= maxAttempts && !lockedButYoung { throw error }
                 // Randomised backoff, growing a little, so that many writers spread out.
                 usleep(UInt32.random(in: 200...(1000 + UInt32(min(attempt, 50)) * 400)))
             }
@@ -66,6 +70,20 @@ extension Repository {
     }
 
     private enum NoteUpdateOutcome { case written, unchanged, raced(GitError) }
+
+    /// A ref is locked for the milliseconds of one update; a lock file older than this was left by a
+    /// writer that died (SIGKILL, power loss) and would block every later run forever.
+    static let staleLockAge: Double = 5
+
+    /// Removes `<ref>.lock` if it is stale; returns whether it did.
+    func removeStaleLock(ref: String) -> Bool {
+        let path = commonDir + "/" + ref + ".lock"
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let age = Double(time(nil)) - Double(info.st_mtim.tv_sec)
+        guard age > Self.staleLockAge else { return false }
+        return unlink(path) == 0
+    }
 
     private func attemptNoteUpdate(
         ref: String, commit: ObjectID, message: String, transform: (String?) throws -> String?

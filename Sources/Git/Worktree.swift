@@ -1,6 +1,12 @@
 import CGit2
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension Repository {
     /// Makes (or reuses) a linked work tree at `path`, registered as `name` under the common git dir,
     /// with a detached HEAD at `commit` and its files forced to match that commit. The user's work tree
@@ -19,6 +25,9 @@ extension Repository {
             try Data((commit.hex + "\n").utf8).write(to: URL(fileURLWithPath: admin + "/HEAD"))
             try Data(("gitdir: " + admin + "\n").utf8).write(to: URL(fileURLWithPath: path + "/.git"))
         }
+        // Callers serialise work in a perfjournal worktree, so an index lock found here was left by a run
+        // that was killed; it would make every later checkout fail.
+        unlink(admin + "/index.lock")
         let worktree = try Repository(at: path)
         try worktree.forceCheckout(commit)
         return worktree

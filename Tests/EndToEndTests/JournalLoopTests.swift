@@ -16,6 +16,12 @@ import Testing
             "init", "--bench", "cp '\(pytestRun)' out.json", "--results", "out.json",
             "--format", "pytest-benchmark", "--test", test)
         try #require(result.status == 0, "\(result.stderr)")
+        // These tests are about the manual loop; a daemon started by the hook would race with it.
+        // (DaemonTests cover the daemon.)
+        let config = try repo.read(".perfjournal.toml")
+        try #require(config.contains("autostart = true"))
+        try repo.write(".perfjournal.toml", config.replacingOccurrences(of: "autostart = true", with: "autostart = false"))
+        try #require(try repo.perfjournal("trust").status == 0)
         try repo.commit("Add perfjournal config")
         if baseline {
             let stored = try repo.perfjournal("baseline")

@@ -73,4 +73,17 @@ private func makeRepository() throws -> (Repository, ObjectID, String) {
         #expect(try repo.commit(third).parents == [second])
         #expect(try repo.commit(third).subject == "third")
     }
+
+    /// A writer killed mid-update leaves `<ref>.lock`; once it is stale the next writer removes it.
+    @Test func staleRefLockLeftByAKilledWriterIsRemoved() throws {
+        let (repo, commit, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try repo.updateNote(ref: ref, commit: commit) { _ in "a" }
+        let lock = path + "/.git/" + ref + ".lock"
+        FileManager.default.createFile(atPath: lock, contents: Data())
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: lock)
+        try repo.updateNote(ref: ref, commit: commit) { ($0 ?? "") + "b" }
+        #expect(try repo.noteText(ref: ref, commit: commit) == "ab")
+        #expect(!FileManager.default.fileExists(atPath: lock))
+    }
 }

@@ -30,7 +30,7 @@ public enum ShowCommand {
         if run.baseline { head += " · baseline" }
         head += " · \(run.source.rawValue) · \(run.time)"
         lines.append(head)
-        if !measuredHere { lines.append("  measured on \(String(run.commit.prefix(7))) (same tree; the note followed a rewrite)") }
+        if !measuredHere { lines.append("  measured on \(String(run.commit.prefix(7))); the note followed an amend or rebase") }
         lines.append("  machine: \(run.machine.id) (\(run.machine.hostname), \(run.machine.cpu), \(run.machine.cores) cores)")
         if let bench = run.bench {
             lines.append("  bench:   \(bench.command) (exit \(bench.exitStatus), \(Display.seconds(bench.duration)))")
