@@ -27,6 +27,7 @@ public enum InitCommand {
     public static func run(at path: String, options: Options, executable: String, output: OutputStream) throws {
         let workspace = try Workspace.open(at: path)
         let configPath = workspace.root + "/" + Config.fileName
+        AutostartMarker.clear(workspace)
 
         let existing = try existingConfig(workspace)
         var config: Config

@@ -14,6 +14,7 @@ public enum MeasureCommands {
         let config = try workspace.config()
         let commits = try (revisions.isEmpty ? ["HEAD"] : revisions).map { try workspace.resolve($0) }
         try workspace.ensureDirectory(workspace.stateDirectory)
+        if baseline { AutostartMarker.clear(workspace) }
         // A commit the hook or the watcher queued is measured once, by whoever gets to it first.
         let jobs = ForegroundJobs(workspace: workspace, commits: commits)
         let lock = try FileLock(path: workspace.stateDirectory + "/run.lock") {
@@ -71,6 +72,7 @@ public enum MeasureCommands {
         let run = try Measurement.recorded(
             commit, in: workspace, resultsPath: resultsPath, format: format, baseline: baseline, tests: tests)
         try workspace.store.append(run, to: commit)
+        if baseline { AutostartMarker.clear(workspace) }
         output.line(RunSummary.oneLine(run, commit: commit))
     }
 }

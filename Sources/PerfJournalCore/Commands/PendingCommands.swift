@@ -1,4 +1,10 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Git
 
 /// The hook side and the queue side of "every commit gets its run".
@@ -23,8 +29,13 @@ public enum PendingCommands {
     static func autostart(_ workspace: Workspace, executable: String, progress: OutputStream) throws {
         let paths = DaemonPaths(workspace: workspace)
         if paths.runningPID() != nil { return }
-        guard let config = try? workspace.config(), config.daemon.autostart else { return }
-        guard let head = try? workspace.head(), try History(workspace: workspace).baseline(at: head) != nil else { return }
+        guard let config = try? workspace.config(), config.daemon.autostart,
+              let head = try? workspace.head(), try History(workspace: workspace).baseline(at: head) != nil
+        else {
+            AutostartMarker.set(workspace)
+            return
+        }
+        AutostartMarker.clear(workspace)
         try DaemonControl.startDetached(workspace: workspace, executable: executable, waitUntilReady: false)
     }
 
@@ -115,5 +126,20 @@ public enum PendingCommands {
         } else {
             try runPending(at: path, output: output, progress: progress)
         }
+    }
+}
+
+/// `.git/perfjournal/autostart-off`: "the last hook found nothing to start". The shell hook reads it to
+/// skip starting perfjournal at all (which would cost more than the whole hook), until the config files
+/// are newer than the marker or a command that changes the answer (init, trust, a new baseline) clears it.
+enum AutostartMarker {
+    static func path(_ workspace: Workspace) -> String { workspace.stateDirectory + "/autostart-off" }
+
+    static func set(_ workspace: Workspace) {
+        try? AtomicFile.write("", to: path(workspace))
+    }
+
+    static func clear(_ workspace: Workspace) {
+        unlink(path(workspace))
     }
 }

@@ -8,6 +8,7 @@ public enum TrustCommand {
         let config = try workspace.config()
         let store = TrustStore(workspace: workspace)
         let added = try store.approve(config)
+        AutostartMarker.clear(workspace)
         output.line("\(added ? "trusted" : "already trusted"): \(config.source.path) (hash \(config.contentHash.prefix(12)))")
         output.line("  bench: \(config.bench.command)")
         output.line("  test:  \(config.test?.command ?? "(none)")")
