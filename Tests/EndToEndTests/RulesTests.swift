@@ -204,4 +204,15 @@ import Testing
         #expect(api?["status"] == "fail", "\(String(describing: api))")
         #expect(api?["reason"]?.contains("int sub(int a, int b);") == true)
     }
+
+    /// With rules.mode = "all" every commit is an optimization, so the hook must look at a plain subject too.
+    @Test func modeAllHoldsEveryCommitToTheRules() throws {
+        let repo = try Self.project(baseline: false)
+        try repo.write(".perfjournal.toml", try repo.read(".perfjournal.toml").replacingOccurrences(of: "mode = \"perf\"", with: "mode = \"all\""))
+        #expect(try repo.read(".perfjournal.toml").contains("mode = \"all\""))
+        try repo.git("add", "-A")
+        let refused = try repo.run("/usr/bin/env", ["git", "commit", "-q", "-m", "Tidy the config"], in: repo.root, check: false)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("no baseline"), "\(refused.stderr)")
+    }
 }
