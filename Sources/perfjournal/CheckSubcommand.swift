@@ -6,8 +6,8 @@ struct CheckSubcommand: ParsableCommand {
         commandName: "check",
         abstract: "Check commits against the rules (baseline, one-change, improvement, tests, api), for CI.",
         discussion: """
-            RANGE is A..B or one revision; the default is the upstream merge-base..HEAD (else the baseline..HEAD).
-            Each rule is pass, fail or unknown with a reason. Exits 1 when any rule fails.
+            RANGE is A..B or one revision; the default is the upstream merge-base..HEAD (else the \
+            baseline..HEAD). Each rule is pass, fail or unknown with a reason. Exits 1 when any rule fails.
             """)
 
     @OptionGroup var repository: RepositoryOptions

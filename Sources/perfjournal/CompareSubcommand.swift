@@ -6,8 +6,8 @@ struct CompareSubcommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two revisions or result files: improved, regressed, unchanged or inconclusive.",
         discussion: """
-            With raw samples on both sides: Mann-Whitney U and a Hodges-Lehmann interval on the ratio of
-            medians; with summary stats only: Welch's t-test and an interval on the ratio of means. Holm's
+            With raw samples on both sides: Mann-Whitney U and a Hodges-Lehmann interval on the ratio of \
+            medians; with summary stats only: Welch's t-test and an interval on the ratio of means. Holm's \
             correction across benchmarks. Exits 1 when any benchmark regressed.
             """)
 

@@ -7,11 +7,11 @@ struct DaemonSubcommand: ParsableCommand {
         commandName: "daemon",
         abstract: "The per-repository runner: watches the branches and the queue, measures one commit at a time.",
         discussion: """
-            One daemon per repository (a lock in .git/perfjournal/). It talks over a Unix domain socket
-            (mode 0600) in $XDG_RUNTIME_DIR/perfjournal/, or /tmp/perfjournal-<uid>/ when that is unset;
-            it never opens a network port. It runs commands only from a config approved with
-            `perfjournal trust`. The hooks start it when `daemon.autostart` is on and a baseline exists.
-            To run it under systemd instead, see Hooks/perfjournal.service.
+            One daemon per repository (a lock in .git/perfjournal/). It talks over a Unix domain socket (mode \
+            0600) in $XDG_RUNTIME_DIR/perfjournal/, or /tmp/perfjournal-<uid>/ when that is unset; it never \
+            opens a network port. It runs commands only from a config approved with `perfjournal trust`. The \
+            hooks start it when `daemon.autostart` is on and a baseline exists. To run it under systemd instead, \
+            see Hooks/perfjournal.service.
             """,
         subcommands: [Run.self, Start.self, Stop.self, Status.self])
 
@@ -60,10 +60,10 @@ struct TrustSubcommand: ParsableCommand {
         commandName: "trust",
         abstract: "Approve the current config's commands for unattended runs (the daemon, run --pending).",
         discussion: """
-            The config is tracked and may arrive by `git pull`: the daemon runs nothing from a config whose
-            content was not approved here. Review .perfjournal.toml (or [tool.perfjournal]) first. The
-            approval is kept in .git/perfjournal/trusted, outside the tracked tree. `init` trusts what it
-            writes; a manual `perfjournal run` or `baseline` does not need it.
+            The config is tracked and may arrive by `git pull`: the daemon runs nothing from a config whose \
+            content was not approved here. Review .perfjournal.toml (or [tool.perfjournal]) first. The approval \
+            is kept in .git/perfjournal/trusted, outside the tracked tree. `init` trusts what it writes; a \
+            manual `perfjournal run` or `baseline` does not need it.
             """)
     @OptionGroup var repository: RepositoryOptions
 

@@ -34,9 +34,9 @@ struct RunSubcommand: ParsableCommand {
         commandName: "run",
         abstract: "Benchmark and test commits (default HEAD) in perfjournal's own worktree and store the runs.",
         discussion: """
-            The user's work tree and index are never touched: each commit is checked out under
-            .git/perfjournal/worktrees/. With no revision, HEAD is measured unless it already has a run
-            (made by the daemon, say); name HEAD to measure it again.
+            The user's work tree and index are never touched: each commit is checked out under \
+            .git/perfjournal/worktrees/. With no revision, HEAD is measured unless it already has a run (made by \
+            the daemon, say); name HEAD to measure it again.
             """)
 
     @OptionGroup var repository: RepositoryOptions

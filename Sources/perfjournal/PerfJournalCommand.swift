@@ -8,11 +8,11 @@ struct PerfJournalCommand: ParsableCommand {
         commandName: "perfjournal",
         abstract: "Measurement-driven optimization, kept honest by git.",
         discussion: """
-            The loop: `perfjournal init`, `perfjournal baseline`, commit one change, `perfjournal run`,
-            `perfjournal show HEAD`, `perfjournal status`. Runs are stored in git notes
-            (refs/notes/perfjournal): `git notes --ref=perfjournal show <commit>` prints them.
-            Exit codes: 0 ok, 1 a check found a problem, 3 repository, 4 config, 5 result file,
-            6 command failed, 7 timeout, 8 incomparable runs, 9 notes store, 10 untrusted config, 64 usage.
+            The loop: `perfjournal init`, `perfjournal baseline`, commit one change, `perfjournal run`, \
+            `perfjournal show HEAD`, `perfjournal status`. Runs are stored in git notes \
+            (refs/notes/perfjournal): `git notes --ref=perfjournal show <commit>` prints them. Exit codes: 0 ok, \
+            1 a check found a problem, 3 repository, 4 config, 5 result file, 6 command failed, 7 timeout, 8 \
+            incomparable runs, 9 notes store, 10 untrusted config, 11 not measured, 64 usage.
             """,
         subcommands: [
             InitSubcommand.self, BaselineSubcommand.self, RunSubcommand.self, RecordSubcommand.self,

@@ -7,11 +7,11 @@ struct InitSubcommand: ParsableCommand {
         commandName: "init",
         abstract: "Detect the project, write .perfjournal.toml, install the git hooks.",
         discussion: """
-            Detects the Python version (requires-python), the package manager (uv.lock, poetry.lock,
-            Pipfile.lock, requirements.txt) and pytest-benchmark. Every flag overrides a choice; with
-            --bench, --results, --format and --test all given, nothing is detected. Never prompts.
-            Existing hooks are kept and chained to; notes.rewriteRef is set so runs follow amend and rebase.
-            Running it twice changes nothing.
+            Detects the Python version (requires-python), the package manager (uv.lock, poetry.lock, \
+            Pipfile.lock, requirements.txt) and pytest-benchmark. Every flag overrides a choice; with --bench, \
+            --results, --format and --test all given, nothing is detected. Never prompts. Existing hooks are \
+            kept and chained to; notes.rewriteRef is set so runs follow amend and rebase. Running it twice \
+            changes nothing.
             """)
 
     @OptionGroup var repository: RepositoryOptions
