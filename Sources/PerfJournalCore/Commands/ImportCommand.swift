@@ -29,7 +29,7 @@ public enum ImportCommand {
             let info = try workspace.commit(commit)
             let run = Run(
                 id: id, source: .import, baseline: false, commit: commit.hex, tree: info.tree.hex,
-                time: saved.time ?? Timestamp.iso8601(Date()), machine: .current(), bench: nil,
+                time: saved.time ?? Timestamp.iso8601(Date()), machine: machine(of: saved.path), bench: nil,
                 format: saved.results.format, results: saved.results.benchmarks, problems: saved.results.problems,
                 tests: nil, log: nil)
             let before = try workspace.store.note(at: commit)?.runs.count ?? 0
@@ -43,5 +43,22 @@ public enum ImportCommand {
             }
         }
         output.line("\(imported) imported, \(skipped) skipped")
+    }
+
+    /// The machine a saved run was made on, from pytest-benchmark's `machine_info`: this machine's own
+    /// fingerprint when the host name matches (so imported runs compare with new ones), else one built
+    /// from what the file says, so runs from elsewhere are never compared silently.
+    static func machine(of path: String) -> MachineFingerprint {
+        let current = MachineFingerprint.current()
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let info = object["machine_info"] as? [String: Any], let node = info["node"] as? String,
+              node != current.hostname
+        else { return current }
+        let cpu = info["cpu"] as? [String: Any]
+        return MachineFingerprint(
+            hostname: node, cpu: (cpu?["brand_raw"] as? String) ?? (info["processor"] as? String) ?? "",
+            cores: (cpu?["count"] as? Int) ?? 0, memoryBytes: 0, arch: (info["machine"] as? String) ?? "",
+            os: [(info["system"] as? String) ?? "", (info["release"] as? String) ?? ""].joined(separator: " "))
     }
 }
