@@ -90,6 +90,11 @@ struct HookSubcommand: ParsableCommand {
             switch name {
             case "post-commit":
                 try PendingCommands.postCommit(at: ".", progress: FileOutput.standardError)
+            case "commit-msg":
+                guard let file = arguments.first else { throw PerfJournalError(.usage, "commit-msg needs the message file") }
+                if try !CommitMessageHook.run(at: ".", messageFile: file, output: FileOutput.standardError) {
+                    throw ExitCode(1)
+                }
             default:
                 throw PerfJournalError(.usage, "unknown hook '\(name)'")
             }

@@ -17,7 +17,7 @@ struct PerfJournalCommand: ParsableCommand {
         subcommands: [
             InitSubcommand.self, BaselineSubcommand.self, RunSubcommand.self, RecordSubcommand.self,
             ShowSubcommand.self, StatusSubcommand.self, ImportSubcommand.self, DemoSubcommand.self,
-            CompareSubcommand.self, HookSubcommand.self,
+            CompareSubcommand.self, CheckSubcommand.self, HookSubcommand.self,
         ]
     )
 }

@@ -7,6 +7,8 @@ final class TestRepository: @unchecked Sendable {
     let root: String
     let home: String
     private let base: String
+    /// Added to every command's environment (e.g. PERFJOURNAL_MACHINE, fixed commit dates).
+    var extraEnvironment: [String: String] = [:]
 
     struct Result {
         var status: Int32
@@ -29,12 +31,18 @@ final class TestRepository: @unchecked Sendable {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures").path
 
-    init(name: String = "repo", initialize: Bool = true) throws {
+    /// With `fixedDates`, every commit gets the same author and committer date, so the same script makes
+    /// the same hashes: golden files can name commits.
+    init(name: String = "repo", initialize: Bool = true, fixedDates: Bool = false) throws {
         base = NSTemporaryDirectory() + "perfjournal-test-" + UUID().uuidString
         root = base + "/" + name
         home = base + "/home"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        if fixedDates {
+            extraEnvironment["GIT_AUTHOR_DATE"] = "2026-01-01T12:00:00Z"
+            extraEnvironment["GIT_COMMITTER_DATE"] = "2026-01-01T12:00:00Z"
+        }
         if initialize {
             try git("init", "-q", "-b", "main")
         }
@@ -54,6 +62,7 @@ final class TestRepository: @unchecked Sendable {
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "GIT_DIR")
         env.removeValue(forKey: "GIT_WORK_TREE")
+        for (k, v) in extraEnvironment { env[k] = v }
         return env
     }
 

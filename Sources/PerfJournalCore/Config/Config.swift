@@ -148,7 +148,7 @@ public struct RulesConfig: Sendable, Equatable {
     public var apiCommand: String?
     public var changelog: String
 
-    public init(mode: Mode = .perf, ignore: [String] = ["tests/**", "docs/**", "*.md", ".github/**", "benchmarks/**"],
+    public init(mode: Mode = .perf, ignore: [String] = OneChangeLimits.defaultIgnore,
                 maxFiles: Int = 4, maxSymbols: Int = 6, maxModules: Int = 1, apiCommand: String? = nil,
                 changelog: String = "CHANGELOG.md") {
         self.mode = mode

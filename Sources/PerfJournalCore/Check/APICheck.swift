@@ -1,0 +1,57 @@
+import Foundation
+import Git
+
+/// The API rule: a commit may not change the public surface unless it documents the change (an
+/// `API-Change:` trailer, or the changelog touched). Python is read with Python's own `ast`, Swift
+/// from its `public`/`open` declarations, anything else through the project's `rules.api_command`.
+enum APICheck {
+    static func outcome(
+        diff: [FileDiff], message: CommitMessage, config: Config, text: (ObjectID?) throws -> String?,
+        apiCommandSurfaces: (() throws -> (old: APISurface, new: APISurface)?)? = nil
+    ) throws -> RuleOutcome {
+        let ignore = config.rules.ignore
+        func counts(_ path: String) -> Bool { !ignore.contains { Glob.matches($0, path) } }
+        func files(_ suffix: String) throws -> (old: [(path: String, text: String)], new: [(path: String, text: String)]) {
+            var old: [(path: String, text: String)] = [], new: [(path: String, text: String)] = []
+            for f in diff where !f.isBinary && !f.isSubmodule {
+                if f.oldPath.hasSuffix(suffix), counts(f.oldPath), let t = try text(f.oldBlob) { old.append((f.oldPath, t)) }
+                if f.path.hasSuffix(suffix), counts(f.path), let t = try text(f.newBlob) { new.append((f.path, t)) }
+            }
+            return (old, new)
+        }
+
+        var removed: [String] = [], added: [String] = [], notes: [String] = []
+        let python = try files(".py")
+        if !python.old.isEmpty || !python.new.isEmpty {
+            guard let old = try PythonAPI.surface(files: python.old), let new = try PythonAPI.surface(files: python.new) else {
+                return RuleOutcome(.unknown, "python3 not found: the Python API was not compared")
+            }
+            let d = APIRule.diff(old: old, new: new)
+            removed += d.removed
+            added += d.added
+            notes += new.problems
+        }
+        let swift = try files(".swift")
+        if !swift.old.isEmpty || !swift.new.isEmpty {
+            let d = APIRule.diff(old: SwiftAPI.surface(files: swift.old), new: SwiftAPI.surface(files: swift.new))
+            removed += d.removed
+            added += d.added
+        }
+        if let surfaces = try apiCommandSurfaces?() {
+            let d = APIRule.diff(old: surfaces.old, new: surfaces.new)
+            removed += d.removed
+            added += d.added
+        }
+
+        if removed.isEmpty {
+            let addition = added.isEmpty ? "" : " (\(added.count) addition\(added.count == 1 ? "" : "s"))"
+            return RuleOutcome(.pass, "public API unchanged\(addition)")
+        }
+        let changed = diff.flatMap { [$0.path, $0.oldPath] }
+        let list = removed.prefix(3).joined(separator: ", ") + (removed.count > 3 ? ", …" : "")
+        if APIRule.isDocumented(message: message, changedPaths: changed, changelog: config.rules.changelog) {
+            return RuleOutcome(.pass, "public API changed and documented: \(list)")
+        }
+        return RuleOutcome(.fail, "public API changed: \(list); document it with an `API-Change:` trailer or in \(config.rules.changelog)")
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Git
+
+/// Judges commits against the discipline's rules: baseline first, one change per commit, beyond the
+/// noise, tests green, API unchanged or documented. `check`, the hooks and the journal all read the
+/// rules from here.
+public enum CheckEngine {
+    /// The commits `check` looks at by default: from the upstream merge-base (else the baseline, else the
+    /// root) to HEAD, oldest first.
+    public static func defaultRange(workspace: Workspace) throws -> [ObjectID] {
+        let head = try workspace.head()
+        if let upstream = try? workspace.repository.resolveCommit("@{upstream}"),
+           let base = try workspace.repository.mergeBase(upstream, head) {
+            return try workspace.repository.commits(from: head, hiding: [base])
+        }
+        let history = try History(workspace: workspace)
+        return try history.commits(since: try history.baseline(at: head)?.commit, to: head)
+    }
+
+    /// Commits in `spec` ("A..B", or a single revision meaning that commit alone), oldest first.
+    public static func range(_ spec: String, workspace: Workspace) throws -> [ObjectID] {
+        if let dots = spec.range(of: "..") {
+            let from = String(spec[..<dots.lowerBound]), to = String(spec[dots.upperBound...])
+            let head = try workspace.resolve(to.isEmpty ? "HEAD" : to)
+            let base = try workspace.resolve(from.isEmpty ? "HEAD" : from)
+            return try workspace.repository.commits(from: head, hiding: [base])
+        }
+        return [try workspace.resolve(spec)]
+    }
+
+    public static func evaluate(workspace: Workspace, commits: [ObjectID]) throws -> [CommitCheck] {
+        let config = try workspace.config()
+        let context = try Context(workspace: workspace, config: config)
+        return try commits.map { try context.check($0) }
+    }
+}
+
+/// What every commit's check shares: the config, the measured commits, and caches.
+struct Context {
+    let workspace: Workspace
+    let config: Config
+    let history: History
+    var repository: Repository { workspace.repository }
+
+    init(workspace: Workspace, config: Config) throws {
+        self.workspace = workspace
+        self.config = config
+        self.history = try History(workspace: workspace)
+    }
+
+    func check(_ id: ObjectID) throws -> CommitCheck {
+        let commit = try workspace.commit(id)
+        let message = CommitMessage(commit.message)
+        let kind: CommitKind
+        if commit.isMerge {
+            kind = .merge
+        } else if config.rules.mode == .all || message.isOptimization {
+            kind = .optimization
+        } else {
+            kind = .support
+        }
+        let note = try history.note(at: id)
+        let run = note?.runs.last
+
+        var rules: [String: RuleOutcome] = [:]
+        rules[RuleName.tests.rawValue] = testsRule(run)
+        rules[RuleName.api.rawValue] = try apiRule(commit: commit, message: message)
+        var symbols: [String: [String]] = [:]
+        var comparison: Comparison?
+        var reference: ObjectID?
+        if kind == .optimization {
+            let changes = try ChangeAnalysis.changes(repository: repository, diff: try repository.diff(commit: id))
+            let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: config.oneChangeLimits)
+            symbols = finding.symbolsByFile
+            rules[RuleName.oneChange.rawValue] = OneChangeVerdict.outcome(finding, message: message)
+            rules[RuleName.baseline.rawValue] = try baselineRule(id, machine: run?.machine.id ?? MachineFingerprint.current().id)
+            (reference, comparison) = try compareWithReference(id, note: note)
+            rules[RuleName.improvement.rawValue] = improvementRule(comparison, measured: run != nil, reference: reference)
+        } else {
+            let why = kind == .merge ? "merge commit (compared against its first parent; not a journal entry)" : "not an optimization commit"
+            for rule in [RuleName.oneChange, .baseline, .improvement] { rules[rule.rawValue] = RuleOutcome(.unknown, why) }
+            if kind == .merge, let parent = commit.parents.first, note != nil {
+                (reference, comparison) = try compareWith(parent: parent, note: note)
+            }
+        }
+        return CommitCheck(
+            commit: id.hex, subject: commit.subject, kind: kind, rules: rules, title: message.title, body: message.body,
+            reference: reference?.hex, comparison: comparison, measured: run != nil, symbolsByFile: symbols)
+    }
+
+    // MARK: baseline
+
+    /// An optimization needs a baseline run on an ancestor, on the same machine, with the benchmark
+    /// definitions (bench.files, bench.command) unchanged since.
+    func baselineRule(_ id: ObjectID, machine: String) throws -> RuleOutcome {
+        guard let parent = try workspace.commit(id).parents.first else {
+            return RuleOutcome(.fail, "the root commit has no ancestor to hold a baseline")
+        }
+        guard let baseline = try history.baseline(at: parent, machine: machine) else {
+            if try history.baseline(at: parent) != nil {
+                return RuleOutcome(.fail, "no baseline on this machine (\(machine)); run `perfjournal baseline <rev>` on it")
+            }
+            return RuleOutcome(.fail, "no baseline before this commit; run `perfjournal baseline` before changing anything")
+        }
+        if let command = baseline.run.bench?.command, command != config.bench.command {
+            return RuleOutcome(.fail, "the bench command changed since the baseline at \(baseline.commit.short); run `perfjournal baseline` again")
+        }
+        let changed = try repository.diff(from: baseline.commit, to: parent, linesWanted: false).map(\.path)
+        if let touched = changed.first(where: { path in config.bench.files.contains { Glob.matches($0, path) } }) {
+            return RuleOutcome(.fail, "benchmark definitions changed since the baseline at \(baseline.commit.short) (\(touched)); run `perfjournal baseline` again")
+        }
+        return RuleOutcome(.pass, "baseline at \(baseline.commit.short)")
+    }
+
+    // MARK: tests
+
+    func testsRule(_ run: Run?) -> RuleOutcome {
+        guard let run else { return RuleOutcome(.unknown, "no run yet") }
+        guard let tests = run.tests else { return RuleOutcome(.unknown, "the run recorded no test outcome") }
+        switch tests.status {
+        case .passed: return RuleOutcome(.pass, RunSummary.testsText(tests))
+        case .failed: return RuleOutcome(.fail, RunSummary.testsText(tests))
+        case .timeout: return RuleOutcome(.fail, "the test suite timed out")
+        }
+    }
+
+    // MARK: improvement
+
+    /// Compares the commit's runs with those of its nearest measured first-parent ancestor.
+    func compareWithReference(_ id: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
+        guard let parent = try workspace.commit(id).parents.first else { return (nil, nil) }
+        var reference: ObjectID?
+        try repository.walk(from: parent, firstParentOnly: true) { c in
+            if history.measured[c] != nil { reference = c; return false }
+            return true
+        }
+        guard let reference else { return (nil, nil) }
+        return try compareWith(parent: reference, note: note)
+    }
+
+    func compareWith(parent reference: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
+        guard let note, let latest = note.runs.last, let referenceNote = try history.note(at: reference) else { return (reference, nil) }
+        let machine = latest.machine.id
+        let before = referenceNote.runs.filter { $0.machine.id == machine }
+        guard !before.isEmpty else { return (reference, nil) }
+        let after = note.runs.filter { $0.machine.id == machine }
+        let options = ComparisonOptions(stats: config.stats)
+        return (reference, Comparator.compare(before: RunPool.pool(before), after: RunPool.pool(after), options: options))
+    }
+
+    func improvementRule(_ comparison: Comparison?, measured: Bool, reference: ObjectID?) -> RuleOutcome {
+        guard measured else { return RuleOutcome(.unknown, "no run yet") }
+        guard let reference else { return RuleOutcome(.unknown, "no measured ancestor to compare with") }
+        guard let comparison else { return RuleOutcome(.unknown, "\(reference.short) has no run on the same machine") }
+        let regressed = comparison.benchmarks.filter { $0.verdict == .regressed }
+        if !regressed.isEmpty {
+            return RuleOutcome(.fail, "regression: " + regressed.map { "\($0.name) \(Display.percent($0.ratio))" }.joined(separator: ", "))
+        }
+        let improved = comparison.benchmarks.filter { $0.verdict == .improved }
+        if improved.isEmpty {
+            return RuleOutcome(.fail, "not beyond noise: no benchmark improved against \(reference.short)")
+        }
+        return RuleOutcome(.pass, "improved: " + improved.map { "\($0.name) \(Display.percent($0.ratio))" }.joined(separator: ", "))
+    }
+
+    // MARK: API
+
+    func apiRule(commit: Commit, message: CommitMessage) throws -> RuleOutcome {
+        guard !commit.isMerge else { return RuleOutcome(.unknown, "merge commit") }
+        let diff = try repository.diff(commit: commit.id)
+        return try APICheck.outcome(
+            diff: diff, message: message, config: config,
+            text: { blob in blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) } })
+    }
+}
+
+extension Config {
+    /// The one-change limits, with the journal file always ignored.
+    var oneChangeLimits: OneChangeLimits {
+        OneChangeLimits(
+            maxFiles: rules.maxFiles, maxSymbols: rules.maxSymbols, maxModules: rules.maxModules,
+            ignore: rules.ignore + [log.path, Config.fileName])
+    }
+}
+
+extension History {
+    /// The newest baseline run on `head` or its ancestors made on `machine`.
+    func baseline(at head: ObjectID, machine: String) throws -> Baseline? {
+        var found: Baseline?
+        try workspace.repository.walk(from: head) { commit in
+            guard measured[commit] != nil, let note = try self.note(at: commit) else { return true }
+            if let run = note.runs.last(where: { $0.baseline && $0.machine.id == machine }) {
+                found = Baseline(commit: commit, run: run)
+                return false
+            }
+            return true
+        }
+        return found
+    }
+}
+
+enum OneChangeVerdict {
+    static func outcome(_ finding: OneChangeFinding, message: CommitMessage) -> RuleOutcome {
+        if finding.bundled { return RuleOutcome(.fail, "bundled: " + finding.reasons.joined(separator: "; ")) }
+        if let scope = message.trailer("Perf-Scope") { return RuleOutcome(.pass, "broad change accepted (Perf-Scope: \(scope))") }
+        let files = finding.symbolsByFile.keys.count
+        return RuleOutcome(.pass, "one focused change (\(files) file\(files == 1 ? "" : "s"))")
+    }
+}
+
+/// Turns libgit2 diffs into the rules' view: per file, the symbols enclosing changed lines.
+enum ChangeAnalysis {
+    static func changes(repository: Repository, diff: [FileDiff]) throws -> [FileChange] {
+        try diff.map { file in
+            var change = FileChange(
+                path: file.path, oldPath: file.oldPath == file.path ? nil : file.oldPath, isBinary: file.isBinary || file.isSubmodule,
+                addedLines: file.addedLines.count, deletedLines: file.deletedLines.count, hunks: file.hunks)
+            guard !change.isBinary, let language = SourceLanguage(path: file.path) else { return change }
+            if let blob = file.oldBlob, !file.deletedLines.isEmpty {
+                let text = String(decoding: try repository.blobBytes(blob), as: UTF8.self)
+                change.oldSymbols = SymbolIndex.enclosingSymbols(lines: file.deletedLines, in: text, language: language)
+            }
+            if let blob = file.newBlob, !file.addedLines.isEmpty {
+                let text = String(decoding: try repository.blobBytes(blob), as: UTF8.self)
+                change.newSymbols = SymbolIndex.enclosingSymbols(lines: file.addedLines, in: text, language: language)
+            }
+            return change
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import PerfJournalCore
+
+struct CheckSubcommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check commits against the rules (baseline, one-change, improvement, tests, api), for CI.",
+        discussion: """
+            RANGE is A..B or one revision; the default is the upstream merge-base..HEAD (else the baseline..HEAD).
+            Each rule is pass, fail or unknown with a reason. Exits 1 when any rule fails.
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+    @Argument(help: "The commits to check.") var range: String?
+    @Flag(help: "Machine-readable output.") var json = false
+
+    func run() throws {
+        var ok = true
+        try execute {
+            ok = try CheckCommand.run(at: repository.directory, range: range, json: json, output: FileOutput.standardOutput)
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}
