@@ -20,6 +20,7 @@ public enum MeasureCommands {
             let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, progress: progress)
             try workspace.store.append(run, to: commit)
             output.line(RunSummary.oneLine(run, commit: commit))
+            Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)
         }
     }
 

@@ -107,6 +107,7 @@ public struct Checklist: Codable, Sendable, Equatable {
         } else if !failing.isEmpty {
             status = .fail
             summary = "\(failing.count) of \(judged) \(noun)\(judged == 1 ? "" : "s") fail"
+                + (unknown.isEmpty ? "" : ", \(unknown.count) not judged yet")
         } else if !unknown.isEmpty {
             status = .pending
             summary = "\(unknown.count) of \(judged) \(noun)\(judged == 1 ? "" : "s") not judged yet"

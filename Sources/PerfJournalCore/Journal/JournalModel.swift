@@ -147,7 +147,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
             flags.append(.init(.regression, "regressed: " + names.joined(separator: ", ")))
         }
         if !check.measured {
-            flags.append(.init(.unmeasured, "no stored run (`perfjournal run \(check.commit.prefix(7))`)"))
+            flags.append(.init(.unmeasured, "no stored run yet (perfjournal run \(check.commit.prefix(7)))"))
         }
         return flags
     }

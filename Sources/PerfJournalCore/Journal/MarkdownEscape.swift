@@ -61,6 +61,7 @@ public enum MarkdownEscape {
             }
             lines.append(neutralise(line))
         }
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
         if let fence = openFence { lines.append(fence) }
         while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
         while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
