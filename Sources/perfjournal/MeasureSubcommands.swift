@@ -37,6 +37,8 @@ struct RunSubcommand: ParsableCommand {
     @OptionGroup var repository: RepositoryOptions
     @Argument(help: "The commits to measure.") var revisions: [String] = []
     @Flag(help: "Measure the commits queued by the post-commit hook instead.") var pending = false
+    @Flag(help: "Then compare each with its nearest measured ancestor and re-run both, interleaved, while anything is inconclusive.")
+    var rerun = false
 
     func validate() throws {
         if pending && !revisions.isEmpty { throw ValidationError("--pending takes no revisions") }
@@ -48,7 +50,7 @@ struct RunSubcommand: ParsableCommand {
                 try PendingCommands.runPending(at: repository.directory, output: FileOutput.standardOutput, progress: FileOutput.standardError)
             } else {
                 try MeasureCommands.run(
-                    at: repository.directory, revisions: revisions, baseline: false,
+                    at: repository.directory, revisions: revisions, baseline: false, rerun: rerun,
                     output: FileOutput.standardOutput, progress: FileOutput.standardError)
             }
         }

@@ -8,7 +8,7 @@ import Testing
 
     /// A repository with one commit and perfjournal initialised with a benchmark command that "measures"
     /// by copying a real pytest-benchmark result file (the plumbing is real; the numbers are recorded).
-    static func initialised(test: String = "true") throws -> TestRepository {
+    static func initialised(test: String = "true", baseline: Bool = false) throws -> TestRepository {
         let repo = try TestRepository()
         try repo.write("src/app.py", "def f():\n    return 1\n")
         try repo.commit("Initial version")
@@ -17,6 +17,10 @@ import Testing
             "--format", "pytest-benchmark", "--test", test)
         try #require(result.status == 0, "\(result.stderr)")
         try repo.commit("Add perfjournal config")
+        if baseline {
+            let stored = try repo.perfjournal("baseline")
+            try #require(stored.status == 0, "\(stored.stderr)")
+        }
         return repo
     }
 
@@ -90,7 +94,7 @@ import Testing
     }
 
     @Test func amendKeepsTheNote() throws {
-        let repo = try Self.initialised()
+        let repo = try Self.initialised(baseline: true)
         try repo.write("src/app.py", "def f():\n    return 3\n")
         try repo.commit("perf: something")
         #expect(try repo.perfjournal("run").status == 0)
@@ -103,7 +107,7 @@ import Testing
     }
 
     @Test func rebaseCarriesNotes() throws {
-        let repo = try Self.initialised()
+        let repo = try Self.initialised(baseline: true)
         try repo.git("checkout", "-q", "-b", "topic")
         try repo.write("src/b.py", "x = 1\n")
         try repo.commit("perf: b")
@@ -150,7 +154,7 @@ import Testing
     }
 
     @Test func postCommitQueuesAndRunPendingMeasures() throws {
-        let repo = try Self.initialised()
+        let repo = try Self.initialised(baseline: true)
         try repo.write("src/app.py", "def f():\n    return 4\n")
         try repo.commit("perf: queued")
         let pending = try repo.perfjournal("run", "--pending")

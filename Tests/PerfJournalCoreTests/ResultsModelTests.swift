@@ -18,6 +18,6 @@ import Testing
     }
 
     @Test func hooksAndTemplatesAreEmbedded() {
-        #expect(Resources.keys.contains("Templates/README.md"))
+        #expect(Resources.file("Hooks/post-commit")?.contains("@PERFJOURNAL@") == true)
     }
 }

@@ -20,16 +20,19 @@ enum APICheck {
             return (old, new)
         }
 
-        var removed: [String] = [], added: [String] = [], notes: [String] = []
+        var removed: [String] = [], added: [String] = []
         let python = try files(".py")
         if !python.old.isEmpty || !python.new.isEmpty {
             guard let old = try PythonAPI.surface(files: python.old), let new = try PythonAPI.surface(files: python.new) else {
                 return RuleOutcome(.unknown, "python3 not found: the Python API was not compared")
             }
+            // A file Python cannot parse would look as if all its API vanished: say so instead of guessing.
+            if let problem = (old.problems + new.problems).first {
+                return RuleOutcome(.unknown, "could not read the Python API: \(problem)")
+            }
             let d = APIRule.diff(old: old, new: new)
             removed += d.removed
             added += d.added
-            notes += new.problems
         }
         let swift = try files(".swift")
         if !swift.old.isEmpty || !swift.new.isEmpty {
@@ -37,7 +40,10 @@ enum APICheck {
             removed += d.removed
             added += d.added
         }
-        if let surfaces = try apiCommandSurfaces?() {
+        if let apiCommandSurfaces {
+            guard let surfaces = try apiCommandSurfaces() else {
+                return RuleOutcome(.unknown, "rules.api_command failed (see .git/perfjournal/logs/api-*.log)")
+            }
             let d = APIRule.diff(old: surfaces.old, new: surfaces.new)
             removed += d.removed
             added += d.added
@@ -53,5 +59,22 @@ enum APICheck {
             return RuleOutcome(.pass, "public API changed and documented: \(list)")
         }
         return RuleOutcome(.fail, "public API changed: \(list); document it with an `API-Change:` trailer or in \(config.rules.changelog)")
+    }
+
+    /// The surface `rules.api_command` prints (one entry per line) at `old` and at `new`, each checked out
+    /// in a perfjournal worktree. A command that fails gives nil: the rule is then unknown, not passed.
+    static func commandSurfaces(_ command: String, old: ObjectID, new: ObjectID, workspace: Workspace, timeout: Double) throws -> (old: APISurface, new: APISurface)? {
+        try workspace.ensureDirectory(workspace.logsDirectory)
+        func surface(_ commit: ObjectID, worktree: String) throws -> APISurface? {
+            let path = "\(workspace.worktreesDirectory)/\(worktree)"
+            _ = try workspace.repository.checkoutDetachedWorktree(name: "perfjournal-\(worktree)", path: path, commit: commit)
+            let output = "\(workspace.logsDirectory)/api-\(commit.short).txt"
+            let outcome = try CommandRunner.run(command, in: path, logPath: "\(workspace.logsDirectory)/api-\(commit.short).log", timeout: timeout, stdoutPath: output)
+            guard outcome.exitStatus == 0, !outcome.timedOut, let text = try? String(contentsOfFile: output, encoding: .utf8) else { return nil }
+            let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return APISurface(entries: Set(lines))
+        }
+        guard let before = try surface(old, worktree: "api-old"), let after = try surface(new, worktree: "api-new") else { return nil }
+        return (before, after)
     }
 }

@@ -62,14 +62,16 @@ struct Context {
         let note = try history.note(at: id)
         let run = note?.runs.last
 
+        // A merge brings others' commits, each checked on its own: its diff is not judged again.
+        let diff = commit.isMerge ? [] : try repository.diff(commit: id)
         var rules: [String: RuleOutcome] = [:]
         rules[RuleName.tests.rawValue] = testsRule(run)
-        rules[RuleName.api.rawValue] = try apiRule(commit: commit, message: message)
+        rules[RuleName.api.rawValue] = try apiRule(commit: commit, diff: diff, message: message)
         var symbols: [String: [String]] = [:]
         var comparison: Comparison?
         var reference: ObjectID?
         if kind == .optimization {
-            let changes = try ChangeAnalysis.changes(repository: repository, diff: try repository.diff(commit: id))
+            let changes = try ChangeAnalysis.changes(repository: repository, diff: diff)
             let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: config.oneChangeLimits)
             symbols = finding.symbolsByFile
             rules[RuleName.oneChange.rawValue] = OneChangeVerdict.outcome(finding, message: message)
@@ -128,13 +130,7 @@ struct Context {
 
     /// Compares the commit's runs with those of its nearest measured first-parent ancestor.
     func compareWithReference(_ id: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
-        guard let parent = try workspace.commit(id).parents.first else { return (nil, nil) }
-        var reference: ObjectID?
-        try repository.walk(from: parent, firstParentOnly: true) { c in
-            if history.measured[c] != nil { reference = c; return false }
-            return true
-        }
-        guard let reference else { return (nil, nil) }
+        guard let reference = try history.reference(of: id) else { return (nil, nil) }
         return try compareWith(parent: reference, note: note)
     }
 
@@ -165,12 +161,16 @@ struct Context {
 
     // MARK: API
 
-    func apiRule(commit: Commit, message: CommitMessage) throws -> RuleOutcome {
+    func apiRule(commit: Commit, diff: [FileDiff], message: CommitMessage) throws -> RuleOutcome {
         guard !commit.isMerge else { return RuleOutcome(.unknown, "merge commit") }
-        let diff = try repository.diff(commit: commit.id)
+        var surfaces: (() throws -> (old: APISurface, new: APISurface)?)?
+        if let command = config.rules.apiCommand, let parent = commit.parents.first {
+            surfaces = { try APICheck.commandSurfaces(command, old: parent, new: commit.id, workspace: workspace, timeout: config.test?.timeout ?? 1800) }
+        }
         return try APICheck.outcome(
             diff: diff, message: message, config: config,
-            text: { blob in blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) } })
+            text: { blob in try blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) } },
+            apiCommandSurfaces: surfaces)
     }
 }
 

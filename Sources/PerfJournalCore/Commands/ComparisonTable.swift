@@ -7,14 +7,14 @@ enum ComparisonTable {
                 b.name,
                 centre(b.before, b),
                 centre(b.after, b),
-                "\(Display.percent(b.ratio)) [\(Display.percent(b.ci[0])), \(Display.percent(b.ci[1]))]",
+                change(b.ratio, b.ci),
                 pValue(b.pAdjusted),
                 "\(b.before.n)/\(b.after.n)",
                 b.verdict.rawValue,
             ])
         }
         if let g = comparison.geometricMean {
-            rows.append(["geometric mean (\(g.count))", "", "", "\(Display.percent(g.ratio)) [\(Display.percent(g.ci[0])), \(Display.percent(g.ci[1]))]", "", "", ""])
+            rows.append(["geometric mean (\(g.count))", "", "", change(g.ratio, g.ci), "", "", ""])
         }
         var text = Display.table(rows, rightAligned: [1, 2, 4, 5])
         for b in comparison.benchmarks where b.verdict == .inconclusive {
@@ -26,6 +26,12 @@ enum ComparisonTable {
         if !comparison.onlyBefore.isEmpty { text += "only in \(beforeLabel): \(comparison.onlyBefore.joined(separator: ", "))\n" }
         if !comparison.onlyAfter.isEmpty { text += "only in \(afterLabel): \(comparison.onlyAfter.joined(separator: ", "))\n" }
         return text
+    }
+
+    /// "-12.3% [-13.0%, -11.5%]"; the interval is empty when no ratio could be formed.
+    static func change(_ ratio: Double, _ ci: [Double]) -> String {
+        guard ci.count == 2 else { return "n/a" }
+        return "\(Display.percent(ratio)) [\(Display.percent(ci[0])), \(Display.percent(ci[1]))]"
     }
 
     /// Median ± IQR/2 with raw samples (the test is on medians); mean ± stddev otherwise.

@@ -5,8 +5,10 @@ import Git
 public enum MeasureCommands {
     /// Measures each revision in turn (one at a time per repository, across processes) and stores
     /// each run as soon as it is complete.
+    /// With `rerun`, each measured commit is then compared with its reference (nearest measured
+    /// first-parent ancestor) and both are re-run, interleaved, while anything is inconclusive.
     public static func run(
-        at path: String, revisions: [String], baseline: Bool, output: OutputStream, progress: OutputStream
+        at path: String, revisions: [String], baseline: Bool, rerun: Bool = false, output: OutputStream, progress: OutputStream
     ) throws {
         let workspace = try Workspace.open(at: path)
         let config = try workspace.config()
@@ -15,12 +17,21 @@ public enum MeasureCommands {
         let lock = try FileLock(path: workspace.stateDirectory + "/run.lock") {
             progress.line("waiting for another perfjournal run in this repository to finish…")
         }
-        defer { withExtendedLifetime(lock) {} }
         for commit in commits {
             let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, progress: progress)
             try workspace.store.append(run, to: commit)
             output.line(RunSummary.oneLine(run, commit: commit))
             Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)
+        }
+        withExtendedLifetime(lock) {}
+        guard rerun, !baseline else { return }
+        for commit in commits {
+            guard let reference = try History(workspace: workspace).reference(of: commit) else {
+                progress.line("\(commit.short): no measured ancestor to compare with; nothing to re-run")
+                continue
+            }
+            try CompareCommand.run(
+                at: path, before: reference.hex, after: commit.hex, options: .init(rerun: true), output: output, progress: progress)
         }
     }
 

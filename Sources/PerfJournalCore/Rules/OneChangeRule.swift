@@ -149,7 +149,7 @@ public enum OneChangeRule {
         "make", "memoize", "merge", "move", "optimize", "optimise", "parallelize", "parallelise", "pool", "precompute",
         "prefetch", "preallocate", "reduce", "refactor", "remove", "rename", "replace", "reuse", "rewrite", "shrink",
         "simplify", "skip", "specialize", "split", "store", "switch", "tune", "unroll", "update", "upgrade", "use",
-        "vectorize", "vectorise", "speed",
+        "vectorize", "vectorise", "speed", "tweak", "adjust", "reorder", "restructure", "streamline", "trim",
     ]
 
     static func startsWithActionVerb(_ phrase: some StringProtocol) -> Bool {

@@ -179,17 +179,18 @@ public enum Comparator {
                 + "but the interval reaches \(signedPercent(reach)), beyond the \(percent(minEffect)) minimum effect"
         }
         comparison.detectableEffect = halfWidth
-        comparison.roundsNeeded = roundsNeeded(n: n, halfWidth: halfWidth, change: abs(change), minEffect: minEffect)
+        comparison.roundsNeeded = roundsNeeded(n: n, halfWidth: halfWidth, minEffect: minEffect)
         return comparison
     }
 
     /// Samples per side that would decide if the spread stays as observed: the interval's half-width
-    /// shrinks like 1/√n, and must fall below the room left to a verdict — (minEffect − |change|) to
-    /// fit inside the unchanged band when the change is small, |change| to exclude 1 when it is not.
-    static func roundsNeeded(n: Int, halfWidth: Double, change: Double, minEffect: Double) -> Int {
-        let room = change < minEffect ? minEffect - change : change
+    /// shrinks like 1/√n and must come down to the minimum effect, so n·(halfWidth/minEffect)².
+    /// Deliberately not scaled to the observed change: a large change seen through large noise is
+    /// mostly noise, and a small one needs the band's full width to be called unchanged.
+    static func roundsNeeded(n: Int, halfWidth: Double, minEffect: Double) -> Int {
         let cap = 1_000_000.0
-        var needed = room > 0 ? Double(max(n, 1)) * (halfWidth / room) * (halfWidth / room) : cap
+        let ratio = halfWidth / minEffect
+        var needed = Double(max(n, 1)) * ratio * ratio
         if !needed.isFinite || needed > cap { needed = cap }
         return max(Int(needed.rounded(.up)), n + 1, minimumSamples)
     }

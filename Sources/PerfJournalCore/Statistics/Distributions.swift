@@ -108,17 +108,21 @@ public enum StudentT {
         if p == 0 { return -.infinity }
         if p == 1 { return .infinity }
         if p == 0.5 { return 0 }
-        if p < 0.5 { return -quantile(1 - p, df: df) }
-        // Upper half: solve sf(t) = 1 - p for t > 0.
-        let target = 1 - p
+        // Solve in the tail itself (1 − p would lose the digits of a tiny p).
+        return p < 0.5 ? -upperQuantile(tail: p, df: df) : upperQuantile(tail: 1 - p, df: df)
+    }
+
+    /// The t > 0 with sf(t) = tail, tail < 0.5.
+    private static func upperQuantile(tail target: Double, df: Double) -> Double {
+        let start = -Normal.quantile(target)
         var lo = 0.0
-        var hi = max(1.0, Normal.quantile(p))
+        var hi = max(1.0, start)
         while sf(hi, df: df) > target {
             lo = hi
             hi *= 2
             if hi > 1e300 { return .infinity }
         }
-        var t = max(lo, min(hi, Normal.quantile(p)))
+        var t = max(lo, min(hi, start))
         for _ in 0..<200 {
             let s = sf(t, df: df)
             if s > target { lo = t } else { hi = t }

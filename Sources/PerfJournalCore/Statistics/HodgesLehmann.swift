@@ -24,7 +24,7 @@ public enum HodgesLehmann {
     {
         let n = x.count, m = y.count
         guard n > 0, m > 0 else { return (.nan, .nan, .nan) }
-        let differences = PairwiseDifferences(x: x, y: y)
+        var differences = PairwiseDifferences(x: x, y: y)
         let total = n * m
         let shift: Double
         if total % 2 == 1 {
@@ -63,62 +63,165 @@ public enum HodgesLehmann {
 }
 
 /// The multiset { y_j − x_i } over sorted x and y, queried by rank without being built.
+/// Every count pass is remembered, so later ranks (the median's neighbour, the interval's ends, all
+/// near the middle) start from the brackets and slopes earlier searches found.
 struct PairwiseDifferences {
     let x: [Double]
     let y: [Double]
+    /// Count passes made so far (each O(n + m)).
+    private(set) var passes = 0
+    private(set) var probes: [Probe] = []
+
+    struct Probe {
+        var value: Double
+        var count: Int
+        var largestAtMost: Double
+        var smallestAbove: Double
+    }
+
+    /// All differences, sorted, when there are few enough that building them is cheapest.
+    private let all: [Double]?
+
+    /// Up to `materializingUpTo` differences are simply built and sorted once; beyond that they are searched.
+    init(x: [Double], y: [Double], materializingUpTo limit: Int = 64) {
+        self.x = x
+        self.y = y
+        all = x.count * y.count <= limit ? x.flatMap { xi in y.map { $0 - xi } }.sorted() : nil
+        hint = all == nil ? Self.hint(x: x, y: y) : nil
+    }
 
     /// How many differences are ≤ v, with the largest difference ≤ v and the smallest one > v
     /// (±infinity when there is none). Differences fall as x rises, so the boundary in y only moves right.
-    func count(atMost v: Double) -> (count: Int, largestAtMost: Double, smallestAbove: Double) {
+    func count(atMost v: Double) -> Probe {
         var count = 0
         var largest = -Double.infinity
         var smallest = Double.infinity
-        var j = 0
-        let m = y.count
-        for xi in x {
-            while j < m && y[j] - xi <= v { j += 1 }
-            count += j
-            if j > 0 { largest = max(largest, y[j - 1] - xi) }
-            if j < m { smallest = min(smallest, y[j] - xi) }
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                var j = 0
+                let m = y.count
+                for xi in x {
+                    while j < m && y[j] - xi <= v { j += 1 }
+                    count += j
+                    if j > 0 { largest = max(largest, y[j - 1] - xi) }
+                    if j < m { smallest = min(smallest, y[j] - xi) }
+                }
+            }
         }
-        return (count, largest, smallest)
+        return Probe(value: v, count: count, largestAtMost: largest, smallestAbove: smallest)
     }
 
-    /// The k-th smallest difference (1-based). Interpolation search on the value, falling back to
-    /// bisection when a step shrinks the candidate range by less than half, and stopping as soon as a
-    /// count lands on k or k − 1 (then the answer is the neighbouring difference the pass reported).
-    /// Every step removes at least one candidate value, so it always ends.
-    func orderStatistic(_ rank: Int) -> Double {
-        let total = x.count * y.count
-        let k = min(max(rank, 1), total)
-        // Candidates are the differences in [low, high]; countBelowLow differences lie below low.
-        var low = y[0] - x[x.count - 1]
-        var high = y[y.count - 1] - x[0]
-        var countBelowLow = 0
-        var countAtMostHigh = total
-        var bisect = false
-        while low < high {
-            var v: Double
-            if bisect {
-                v = low + (high - low) / 2
-            } else {
-                let fraction = (Double(k - countBelowLow) - 0.5) / Double(countAtMostHigh - countBelowLow)
-                v = low + (high - low) * fraction
-            }
-            if !(v >= low && v < high) { v = low }
-            let (c, largestAtMost, smallestAbove) = count(atMost: v)
-            if c == k { return largestAtMost }
-            if c == k - 1 { return smallestAbove }
-            let widthBefore = countAtMostHigh - countBelowLow
-            if c > k {
-                high = largestAtMost
-                countAtMostHigh = c
-            } else {
-                low = smallestAbove
-                countBelowLow = c
-            }
-            bisect = 2 * (countAtMostHigh - countBelowLow) > widthBefore
+    /// Below this many candidates, listing and sorting them beats another count pass or two.
+    static let enumerationLimit = 32
+
+    /// Every difference in [low, high], by the same two-pointer walk as `count`.
+    func differences(from low: Double, through high: Double) -> [Double] {
+        var result: [Double] = []
+        var start = 0, end = 0
+        let m = y.count
+        for xi in x {
+            while start < m && y[start] - xi < low { start += 1 }
+            if end < start { end = start }
+            while end < m && y[end] - xi <= high { end += 1 }
+            for j in start..<end { result.append(y[j] - xi) }
         }
-        return high
+        return result
+    }
+
+    /// A first guess at the count function near its middle, so the first probes land close:
+    /// the median difference is near median(y) − median(x), and the differences' spread near
+    /// sqrt(σx² + σy²) with σ estimated from the interquartile ranges (normal density at the centre).
+    private let hint: (value: Double, slope: Double)?
+
+    private static func hint(x: [Double], y: [Double]) -> (value: Double, slope: Double)? {
+        guard !x.isEmpty, !y.isEmpty else { return nil }
+        let middle = SummaryStats.quantile(y, 0.5) - SummaryStats.quantile(x, 0.5)
+        let sx = (SummaryStats.quantile(x, 0.75) - SummaryStats.quantile(x, 0.25)) / 1.349
+        let sy = (SummaryStats.quantile(y, 0.75) - SummaryStats.quantile(y, 0.25)) / 1.349
+        let spread = (sx * sx + sy * sy).squareRoot()
+        guard spread > 0, spread.isFinite, middle.isFinite else { return nil }
+        return (middle, Double(x.count * y.count) * 0.3989 / spread)
+    }
+
+    /// The k-th smallest difference (1-based). A secant search on the count function through the two
+    /// probes nearest to k, aimed a little past k on the side the nearest probe is not, so the bracket
+    /// closes from both ends; bisection takes over when two probes in a row fail to halve the miss.
+    /// It stops as soon as a count lands on k or k − 1 (the answer is then the neighbouring difference
+    /// the pass reported), and every step removes at least one candidate value, so it always ends.
+    mutating func orderStatistic(_ rank: Int) -> Double {
+        let total = x.count * y.count
+        guard total > 0 else { return .nan }
+        let k = min(max(rank, 1), total)
+        if let all { return all[k - 1] }
+        let target = Double(k) - 0.5
+        var slowSteps = 0
+        var previousMiss = Double(total)
+        while true {
+            // Candidates are the differences in [low, high]; countBelowLow of them lie below low.
+            var low = y[0] - x[x.count - 1], countBelowLow = 0
+            var high = y[y.count - 1] - x[0], countAtMostHigh = total
+            for probe in probes {
+                if probe.count == k { return probe.largestAtMost }
+                if probe.count == k - 1 { return probe.smallestAbove }
+                if probe.count > k {
+                    if probe.count < countAtMostHigh { (high, countAtMostHigh) = (probe.largestAtMost, probe.count) }
+                } else if probe.count > countBelowLow {
+                    (low, countBelowLow) = (probe.smallestAbove, probe.count)
+                }
+            }
+            if low >= high { return high }
+            let width = countAtMostHigh - countBelowLow
+
+            if width <= Self.enumerationLimit {
+                // Few candidates left: list them and pick, in one pass.
+                let candidates = differences(from: low, through: high).sorted()
+                let index = k - countBelowLow - 1
+                if candidates.count == width && index >= 0 && index < width { return candidates[index] }
+            }
+            var v = low + (high - low) / 2
+            if slowSteps < 2 {
+                // Known points of the count function: every probe, plus the bracket's ends.
+                func point(_ index: Int) -> (value: Double, count: Double) {
+                    switch index {
+                    case -2: return (low, Double(countBelowLow))
+                    case -1: return (high, Double(countAtMostHigh))
+                    default: return (probes[index].value, Double(probes[index].count))
+                    }
+                }
+                var nearest = -2
+                for index in -1..<probes.count where abs(point(index).count - target) < abs(point(nearest).count - target) {
+                    nearest = index
+                }
+                let first = point(nearest)
+                let miss = first.count - target
+                // Aim past k on the side the nearest probe is not, so the next probe closes the other end.
+                let aim = probes.isEmpty || width <= 16
+                    ? 0 : -min(abs(miss) / 2, Double(width).squareRoot() / 2) * (miss > 0 ? 1 : -1)
+                // The slope from a second point at a distance comparable to the way still to go, so a
+                // secant through two nearly equal counts does not extrapolate far; else the hint's.
+                var second: (value: Double, count: Double)?
+                for index in -2..<probes.count where index != nearest {
+                    let candidate = point(index)
+                    guard candidate.value != first.value, abs(candidate.count - first.count) >= max(1, abs(miss) / 2) else { continue }
+                    if let current = second, abs(current.count - target) <= abs(candidate.count - target) { continue }
+                    second = candidate
+                }
+                if probes.isEmpty, let hint {
+                    v = hint.value + (target - Double(total) / 2) / hint.slope
+                } else if let second, abs(second.count - first.count) <= 4 * max(1, abs(miss)) || hint == nil {
+                    v = first.value + (target + aim - first.count) * (second.value - first.value) / (second.count - first.count)
+                } else if let hint {
+                    v = first.value + (target + aim - first.count) / hint.slope
+                }
+            }
+            if !(v >= low && v < high) { v = low + (high - low) / 2 }
+            if !(v >= low && v < high) { v = low }
+            let probe = count(atMost: v)
+            probes.append(probe)
+            passes += 1
+            let miss = abs(Double(probe.count) - target)
+            slowSteps = 2 * miss > previousMiss ? slowSteps + 1 : 0
+            previousMiss = miss
+        }
     }
 }

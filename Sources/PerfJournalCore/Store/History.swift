@@ -46,4 +46,16 @@ public struct History {
         guard let blob = measured[commit] else { return nil }
         return try workspace.store.note(blob: blob, commit: commit)
     }
+
+    /// What `commit` is compared against: its nearest measured first-parent ancestor (the baseline at
+    /// the latest), or nil when none is measured.
+    public func reference(of commit: ObjectID) throws -> ObjectID? {
+        guard let parent = try workspace.commit(commit).parents.first else { return nil }
+        var found: ObjectID?
+        try workspace.repository.walk(from: parent, firstParentOnly: true) { c in
+            if measured[c] != nil { found = c; return false }
+            return true
+        }
+        return found
+    }
 }

@@ -20,21 +20,30 @@ public enum CommandRunner {
     /// Seconds a timed-out group gets between SIGTERM and SIGKILL.
     static let gracePeriod = 3.0
 
+    /// With `stdoutPath`, standard output goes to that file (truncated) and only stderr to the log.
     public static func run(
         _ command: String, in directory: String, logPath: String, timeout: Double,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], stdoutPath: String? = nil
     ) throws -> Outcome {
         let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard logFD >= 0 else {
             throw PerfJournalError(.commandFailed, file: logPath, "cannot open log: \(String(cString: strerror(errno)))")
         }
         defer { close(logFD) }
+        var outFD = logFD
+        if let stdoutPath {
+            outFD = open(stdoutPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard outFD >= 0 else {
+                throw PerfJournalError(.commandFailed, file: stdoutPath, "cannot open: \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { if outFD != logFD { close(outFD) } }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, outFD, 1)
         posix_spawn_file_actions_adddup2(&actions, logFD, 2)
 
         var attributes = posix_spawnattr_t()

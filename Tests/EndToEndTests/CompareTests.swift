@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+/// `perfjournal compare` through the binary: files and revisions, machines, exit codes, re-runs.
+@Suite struct CompareTests {
+    static func files(_ repo: TestRepository, before: Double, after: Double) throws -> (String, String) {
+        let a = repo.sibling("a.json"), b = repo.sibling("b.json")
+        try SyntheticResults.pytestBenchmark([.init(name: "t::fast", median: 0.010), .init(name: "t::slow", median: before)], seed: 11)
+            .write(toFile: a, atomically: true, encoding: .utf8)
+        try SyntheticResults.pytestBenchmark([.init(name: "t::fast", median: 0.010), .init(name: "t::slow", median: after), .init(name: "t::new", median: 0.001)], seed: 12)
+            .write(toFile: b, atomically: true, encoding: .utf8)
+        return (a, b)
+    }
+
+    @Test func filesRegressionExitsOneAndJSONHasEveryField() throws {
+        let repo = try TestRepository()
+        let (a, b) = try Self.files(repo, before: 0.020, after: 0.030)
+        let result = try repo.perfjournal("compare", a, b, "--json")
+        #expect(result.status == 1, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let benchmarks = try #require(json["benchmarks"] as? [[String: Any]])
+        let slow = try #require(benchmarks.first { $0["name"] as? String == "t::slow" })
+        for key in ["name", "before", "after", "ratio", "ci", "p_value", "p_adjusted", "test", "verdict"] {
+            #expect(slow[key] != nil, "missing \(key)")
+        }
+        #expect(slow["verdict"] as? String == "regressed")
+        #expect(slow["test"] as? String == "mann-whitney-u")
+        #expect(json["only_after"] as? [String] == ["t::new"])
+        #expect((json["geometric_mean"] as? [String: Any])?["count"] as? Int == 2)
+    }
+
+    @Test func improvementExitsZeroAndTableShowsVerdicts() throws {
+        let repo = try TestRepository()
+        let (a, b) = try Self.files(repo, before: 0.020, after: 0.015)
+        let result = try repo.perfjournal("compare", a, b)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("improved"))
+        #expect(result.stdout.contains("geometric mean"))
+        #expect(result.stdout.contains("only in b.json: t::new"))
+    }
+
+    @Test func differentMachinesAreRefusedUnlessAllowed() throws {
+        let repo = try TestRepository()
+        try repo.write("a", "1\n")
+        try repo.commit("one")
+        try repo.write("a", "2\n")
+        try repo.commit("two")
+        let (a, b) = try Self.files(repo, before: 0.020, after: 0.020)
+        repo.extraEnvironment["PERFJOURNAL_MACHINE"] = "laptop"
+        #expect(try repo.perfjournal("record", "HEAD~1", "--results", a).status == 0)
+        repo.extraEnvironment["PERFJOURNAL_MACHINE"] = "ci-runner"
+        #expect(try repo.perfjournal("record", "HEAD", "--results", b).status == 0)
+        let refused = try repo.perfjournal("compare", "HEAD~1", "HEAD")
+        #expect(refused.status == 8)
+        #expect(refused.stderr.contains("laptop") && refused.stderr.contains("ci-runner"))
+        let allowed = try repo.perfjournal("compare", "HEAD~1", "HEAD", "--allow-cross-machine")
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stdout.contains("different machines"))
+    }
+
+    @Test func unmeasuredRevisionIsAnError() throws {
+        let repo = try TestRepository()
+        try repo.write("a", "1\n")
+        try repo.commit("one")
+        let result = try repo.perfjournal("compare", "HEAD", "HEAD")
+        #expect(result.status == 11)
+    }
+
+    /// The plumbing of --rerun: one sample a run can never decide, so it must re-run both commits,
+    /// interleaved, exactly until the budget (max_reruns = 2) is spent, storing every run.
+    @Test func rerunMeasuresBothSidesUntilTheBudgetIsSpent() throws {
+        let repo = try TestRepository()
+        let single = TestRepository.fixtures + "/hyperfine/single-run.json"
+        try repo.write(".perfjournal.toml", """
+            [bench]
+            command = "cp '\(single)' out.json"
+            results = "out.json"
+
+            [stats]
+            max_reruns = 2
+
+            """)
+        try repo.commit("one")
+        try repo.write("a", "2\n")
+        try repo.commit("two")
+        #expect(try repo.perfjournal("run", "HEAD~1", "HEAD").status == 0)
+        let result = try repo.perfjournal("compare", "HEAD~1", "HEAD", "--rerun")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("budget spent"))
+        #expect(result.stdout.contains("inconclusive"))
+        for rev in ["HEAD~1", "HEAD"] {
+            let note = try repo.git("notes", "--ref=perfjournal", "show", rev).stdout
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(note.utf8)) as? [String: Any])
+            #expect((json["runs"] as? [Any])?.count == 3)
+        }
+    }
+}
