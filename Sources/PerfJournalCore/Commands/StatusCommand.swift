@@ -44,6 +44,8 @@ public enum StatusCommand {
         public var unmeasured: [String]
         public var recent: [RecentCommit]
         public var last: LastRun?
+        /// The discipline's checklist; nil when it cannot be judged here (no config, for one).
+        public var checklist: Checklist?
 
         public struct RecentCommit: Codable, Equatable, Sendable {
             public var commit: String
@@ -52,7 +54,7 @@ public enum StatusCommand {
         }
 
         enum CodingKeys: String, CodingKey {
-            case head, baseline, measured, unmeasured, recent, last
+            case head, baseline, measured, unmeasured, recent, last, checklist
             case commitsSinceBaseline = "commits_since_baseline"
         }
 
@@ -80,7 +82,8 @@ public enum StatusCommand {
             }
             return Report(
                 head: head.hex, baseline: baselineInfo, commitsSinceBaseline: since.count,
-                measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last)
+                measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last,
+                checklist: try? Journal.checklistModel(workspace: workspace))
         }
 
         func text() -> String {
@@ -101,6 +104,10 @@ public enum StatusCommand {
             }
             if !unmeasured.isEmpty {
                 lines.append("next      perfjournal run \(unmeasured.count == 1 ? String(unmeasured[0].prefix(7)) : "<rev>…")  (measures commits without a run)")
+            }
+            if let checklist {
+                lines.append("checklist")
+                for item in checklist.items { lines.append("  \(item.status.mark) \(item.title): \(item.summary)") }
             }
             return lines.joined(separator: "\n") + "\n"
         }

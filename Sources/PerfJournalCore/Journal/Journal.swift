@@ -182,6 +182,12 @@ public enum Journal {
         return checklist.passed
     }
 
+    /// The checklist at HEAD, for `status`.
+    public static func checklistModel(workspace: Workspace) throws -> Checklist {
+        let session = try Session(workspace: workspace)
+        return try session.checklist(rendered: try session.renderLog())
+    }
+
     /// After a stored run: regenerates the log in the working tree when `log.auto_write = true`.
     /// Never commits. A failure here must not fail the run that was just stored, so it is reported, not thrown.
     public static func autoWriteIfConfigured(workspace: Workspace, progress: OutputStream = NullOutput()) {
