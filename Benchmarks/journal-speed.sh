@@ -39,7 +39,7 @@ make_repo() {  # $1 dir, $2 commits, $3 every how many commits an optimization
   (cd "$dir" && "$bin" init --no-hooks --bench true --results out.json --format pytest-benchmark --test true >/dev/null &&
     git add -A && git commit -qm "setup")
   results 1.0 > "$work/r.json"
-  "$bin" -C "$dir" record HEAD --results "$work/r.json" --baseline --tests passed >/dev/null
+  "$bin" record -C "$dir" HEAD --results "$work/r.json" --baseline --tests passed >/dev/null
   # fast-import: $count commits, each touching one file; every $every-th is a perf: commit.
   python3 - "$count" "$every" <<'PY' | (cd "$dir" && git fast-import --quiet)
 import sys
@@ -70,13 +70,13 @@ measure() {  # $1 label, then the command; prints the median of 5 runs
 make_repo "$work/long" 10000 5
 # Record runs on every optimization of the last 100 commits (recording 2,000 would dominate the set-up).
 for rev in $(git -C "$work/long" rev-list --grep '^perf:' -n 20 HEAD); do
-  "$bin" -C "$work/long" record "$rev" --results "$work/r.json" --tests passed >/dev/null
+  "$bin" record -C "$work/long" "$rev" --results "$work/r.json" --tests passed >/dev/null
 done
-measure "log, 10000 commits, 2000 optimizations" "$bin" -C "$work/long" log
+measure "log, 10000 commits, 2000 optimizations" "$bin" log -C "$work/long"
 
 make_repo "$work/short" 100 5
 for rev in $(git -C "$work/short" rev-list --grep '^perf:' HEAD); do
   results 0.9 > "$work/r2.json"
-  "$bin" -C "$work/short" record "$rev" --results "$work/r2.json" --tests passed >/dev/null
+  "$bin" record -C "$work/short" "$rev" --results "$work/r2.json" --tests passed >/dev/null
 done
-measure "pr-summary, 100 commits" "$bin" -C "$work/short" pr-summary
+measure "pr-summary, 100 commits" "$bin" pr-summary -C "$work/short"
