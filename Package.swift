@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libgit2 as found by pkg-config; Debian's libgit2-dev, Homebrew's libgit2.
@@ -23,7 +24,7 @@ let package = Package(
         // Formats -> results model -> statistics -> rules -> journal. Writes to streams, never prints.
         .target(
             name: "PerfJournalCore",
-            dependencies: ["Git"],
+            dependencies: ["Git", .product(name: "Mustache", package: "swift-mustache")],
             plugins: ["EmbedResourcesPlugin"]
         ),
         .executableTarget(name: "perfjournal", dependencies: [

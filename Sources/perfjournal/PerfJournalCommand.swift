@@ -17,7 +17,8 @@ struct PerfJournalCommand: ParsableCommand {
         subcommands: [
             InitSubcommand.self, BaselineSubcommand.self, RunSubcommand.self, RecordSubcommand.self,
             ShowSubcommand.self, StatusSubcommand.self, ImportSubcommand.self, DemoSubcommand.self,
-            CompareSubcommand.self, CheckSubcommand.self, DaemonSubcommand.self, TrustSubcommand.self, HookSubcommand.self,
+            CompareSubcommand.self, CheckSubcommand.self, LogSubcommand.self, ChecklistSubcommand.self,
+            PRSummarySubcommand.self, DaemonSubcommand.self, TrustSubcommand.self, HookSubcommand.self,
         ]
     )
 }

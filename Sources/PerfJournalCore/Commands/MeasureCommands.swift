@@ -39,6 +39,7 @@ public enum MeasureCommands {
                 try workspace.store.append(run, to: commit)
                 jobs.finish(decision, stored: true)
                 output.line(RunSummary.oneLine(run, commit: commit))
+                Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)
             } catch {
                 jobs.finish(decision, stored: false)
                 throw error

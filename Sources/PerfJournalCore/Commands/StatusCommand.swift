@@ -46,6 +46,8 @@ public enum StatusCommand {
         public var last: LastRun?
         public var daemon: DaemonInfo
         public var queue: QueueInfo
+        /// The discipline's checklist; nil when it cannot be judged here (no config, for one).
+        public var checklist: Checklist?
 
         public struct RecentCommit: Codable, Equatable, Sendable {
             public var commit: String
@@ -54,7 +56,7 @@ public enum StatusCommand {
         }
 
         enum CodingKeys: String, CodingKey {
-            case head, baseline, measured, unmeasured, recent, last, daemon, queue
+            case head, baseline, measured, unmeasured, recent, last, daemon, queue, checklist
             case commitsSinceBaseline = "commits_since_baseline"
         }
 
@@ -82,7 +84,8 @@ public enum StatusCommand {
             return Report(
                 head: head.hex, baseline: baselineInfo, commitsSinceBaseline: since.count,
                 measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last,
-                daemon: .make(workspace), queue: .make(workspace))
+                daemon: .make(workspace), queue: .make(workspace),
+                checklist: try? Journal.checklistModel(workspace: workspace))
         }
 
         func text() -> String {
@@ -105,6 +108,10 @@ public enum StatusCommand {
             lines.append(contentsOf: queue.lines(daemonRunning: daemon.running))
             if !unmeasured.isEmpty {
                 lines.append("next      perfjournal run \(unmeasured.count == 1 ? String(unmeasured[0].prefix(7)) : "<rev>…")  (measures commits without a run)")
+            }
+            if let checklist {
+                lines.append("checklist")
+                for item in checklist.items { lines.append("  \(item.status.mark) \(item.title): \(item.summary)") }
             }
             return lines.joined(separator: "\n") + "\n"
         }

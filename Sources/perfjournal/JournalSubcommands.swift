@@ -1,0 +1,78 @@
+import ArgumentParser
+import PerfJournalCore
+
+struct LogSubcommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print, write or check the progress log, regenerated from the commits and their runs.",
+        discussion: """
+            The log is a function of the history alone: the same commits and runs always give the same bytes,
+            and commits that change only the log file are left out, so committing it does not make it stale.
+            Templates: Templates/log.mustache, overridden by .perfjournal/templates/log.mustache.
+            --check exits 1 when the log in HEAD's tree or in the working tree differs from the generated one.
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+    @Flag(help: "Write the log to the file instead of printing it (never commits).") var write = false
+    // `--write [PATH]`: ArgumentParser has no option with an optional value, so the path is a positional.
+    @Argument(help: ArgumentHelp("With --write: where to (default: log.path, PERFORMANCE.md).", valueName: "path"))
+    var path: String?
+    @Flag(help: "Exit 1 when the committed or working-tree log is not what would be generated.") var check = false
+    @Flag(help: "Print the journal's data as JSON.") var json = false
+
+    func validate() throws {
+        if path != nil && !write { throw ValidationError("a path is only taken with --write") }
+        if json && (write || check) { throw ValidationError("--json prints the data; it does not combine with --write or --check") }
+    }
+
+    func run() throws {
+        var ok = true
+        try execute {
+            ok = try Journal.log(
+                at: repository.directory, options: .init(write: write ? (path ?? "") : nil, check: check, json: json),
+                output: FileOutput.standardOutput, progress: FileOutput.standardError)
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+struct ChecklistSubcommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checklist",
+        abstract: "The six items of the optimization discipline, each ✓/✗/– with the commits that fail and why.",
+        discussion: "Exits 1 when an item fails (✗); – means nothing to judge yet, or commits not measured yet.")
+
+    @OptionGroup var repository: RepositoryOptions
+    @Flag(help: "Machine-readable output.") var json = false
+
+    func run() throws {
+        var passed = true
+        try execute {
+            passed = try Journal.checklist(at: repository.directory, json: json, output: FileOutput.standardOutput)
+        }
+        if !passed { throw ExitCode(1) }
+    }
+}
+
+struct PRSummarySubcommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pr-summary",
+        abstract: "Print a pull-request body for base..head: overall change, optimizations, checklist, warnings, chart.",
+        discussion: """
+            The base defaults to the merge-base with the upstream branch, else the baseline commit.
+            Pipe it into `gh pr create --body-file -`.
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+    @Option(help: ArgumentHelp("The base revision (default: merge-base with @{upstream}).", valueName: "rev")) var base: String?
+    @Option(help: ArgumentHelp("The head revision (default: HEAD).", valueName: "rev")) var head: String?
+    @Option(help: "markdown or json.") var format: PRSummary.Format = .markdown
+
+    func run() throws {
+        try execute {
+            try PRSummary.run(at: repository.directory, base: base, head: head, format: format, output: FileOutput.standardOutput)
+        }
+    }
+}
+
+extension PRSummary.Format: ExpressibleByArgument {}
