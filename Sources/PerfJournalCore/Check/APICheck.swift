@@ -5,28 +5,41 @@ import Git
 /// `API-Change:` trailer, or the changelog touched). Python is read with Python's own `ast`, Swift
 /// from its `public`/`open` declarations, anything else through the project's `rules.api_command`.
 enum APICheck {
+    /// Paths outside `rules.ignore` (tests, benchmarks, docs do not make the public API).
+    static func counts(_ path: String, _ config: Config) -> Bool {
+        !config.rules.ignore.contains { Glob.matches($0, path) }
+    }
+
+    /// The changed Python files whose API is compared, before and after.
+    static func pythonSides(_ diff: [FileDiff], config: Config) -> (old: [PythonAPICache.File], new: [PythonAPICache.File]) {
+        var old: [PythonAPICache.File] = [], new: [PythonAPICache.File] = []
+        for f in diff where !f.isBinary && !f.isSubmodule {
+            if f.oldPath.hasSuffix(".py"), counts(f.oldPath, config), let blob = f.oldBlob { old.append(.init(path: f.oldPath, blob: blob)) }
+            if f.path.hasSuffix(".py"), counts(f.path, config), let blob = f.newBlob { new.append(.init(path: f.path, blob: blob)) }
+        }
+        return (old, new)
+    }
+
+    /// `pythonFiles` lists the changed Python files that count (old and new sides); `python` reads
+    /// their surfaces (nil when python3 is missing).
     static func outcome(
         diff: [FileDiff], message: CommitMessage, config: Config, text: (ObjectID?) throws -> String?,
+        python: ([PythonAPICache.File]) throws -> APISurface?,
         apiCommandSurfaces: (() throws -> (old: APISurface, new: APISurface)?)? = nil
     ) throws -> RuleOutcome {
-        let ignore = config.rules.ignore
-        func counts(_ path: String) -> Bool { !ignore.contains { Glob.matches($0, path) } }
         func files(_ suffix: String) throws -> (old: [(path: String, text: String)], new: [(path: String, text: String)]) {
             var old: [(path: String, text: String)] = [], new: [(path: String, text: String)] = []
             for f in diff where !f.isBinary && !f.isSubmodule {
-                if f.oldPath.hasSuffix(suffix), counts(f.oldPath), let t = try text(f.oldBlob) { old.append((f.oldPath, t)) }
-                if f.path.hasSuffix(suffix), counts(f.path), let t = try text(f.newBlob) { new.append((f.path, t)) }
+                if f.oldPath.hasSuffix(suffix), counts(f.oldPath, config), let t = try text(f.oldBlob) { old.append((f.oldPath, t)) }
+                if f.path.hasSuffix(suffix), counts(f.path, config), let t = try text(f.newBlob) { new.append((f.path, t)) }
             }
             return (old, new)
         }
 
         var removed: [String] = [], added: [String] = []
-        let python = try files(".py")
-        if !python.old.isEmpty || !python.new.isEmpty {
-            // Old and new are read by two python3 processes at once.
-            let (oldFiles, newFiles) = (python.old, python.new)
-            let (oldSurface, newSurface) = try Parallel.both({ try PythonAPI.surface(files: oldFiles) }, { try PythonAPI.surface(files: newFiles) })
-            guard let old = oldSurface, let new = newSurface else {
+        let pythonFiles = pythonSides(diff, config: config)
+        if !pythonFiles.old.isEmpty || !pythonFiles.new.isEmpty {
+            guard let old = try python(pythonFiles.old), let new = try python(pythonFiles.new) else {
                 return RuleOutcome(.unknown, "python3 not found: the Python API was not compared")
             }
             // A file Python cannot parse would look as if all its API vanished: say so instead of guessing.

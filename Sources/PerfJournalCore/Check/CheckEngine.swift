@@ -31,25 +31,103 @@ public enum CheckEngine {
     public static func evaluate(workspace: Workspace, commits: [ObjectID]) throws -> [CommitCheck] {
         let config = try workspace.config()
         let context = try Context(workspace: workspace, config: config)
-        return try commits.map { try context.check($0) }
+        context.rangeHead = commits.last
+        // Diffs first, so that every Python file of the range is read by one python3 process.
+        let commitsInfo = try commits.map { try workspace.commit($0) }
+        let diffs = try commitsInfo.map { $0.isMerge ? [] : try workspace.repository.diff(commit: $0.id) }
+        try context.pythonAPI.prefetch(diffs.flatMap { d -> [PythonAPICache.File] in
+            let sides = APICheck.pythonSides(d, config: config)
+            return sides.old + sides.new
+        })
+        return try zip(commitsInfo, diffs).map { try context.check($0, diff: $1) }
     }
 }
 
-/// What every commit's check shares: the config, the measured commits, and caches.
-struct Context {
+/// What every commit's check shares: the config, the measured commits, and what was worked out once
+/// for the whole range (notes read, baselines and references along history, Python API surfaces), so
+/// checking a long history costs about one pass over it.
+final class Context {
     let workspace: Workspace
     let config: Config
     let history: History
+    let pythonAPI: PythonAPICache
     var repository: Repository { workspace.repository }
+    private lazy var currentMachine = MachineFingerprint.current().id
+    private var notes: [ObjectID: Note?] = [:]
+    private var baselinesByMachine: [String: [ObjectID: History.Baseline]] = [:]
+    private var coveredBy: [String: Set<ObjectID>] = [:]
+    /// The newest commit being checked: every parent in the range is its ancestor.
+    var rangeHead: ObjectID?
+    private var references: [ObjectID: ObjectID?] = [:]
 
     init(workspace: Workspace, config: Config) throws {
         self.workspace = workspace
         self.config = config
         self.history = try History(workspace: workspace)
+        self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/python-api")
     }
 
-    func check(_ id: ObjectID) throws -> CommitCheck {
-        let commit = try workspace.commit(id)
+    func note(at commit: ObjectID) throws -> Note? {
+        if let cached = notes[commit] { return cached }
+        let note = try history.note(at: commit)
+        notes[commit] = note
+        return note
+    }
+
+    /// For every ancestor of `head`: the newest baseline run on it or its ancestors (on `machine`, when
+    /// given). One pass over history, parents before children.
+    func baselines(upTo head: ObjectID, machine: String?) throws -> [ObjectID: History.Baseline] {
+        var best: [ObjectID: (History.Baseline, Int)] = [:]
+        let order = try history.graph.commits(from: head)
+        for (position, commit) in order.enumerated() {
+            if let blob = history.measured[commit], try history.baselineIndex.holdsBaseline(blob),
+               let run = try note(at: commit)?.runs.last(where: { $0.baseline && (machine == nil || $0.machine.id == machine) }) {
+                best[commit] = (History.Baseline(commit: commit, run: run), position)
+                continue
+            }
+            // The newest (latest in topological order) of the parents' baselines.
+            var chosen: (History.Baseline, Int)?
+            for parent in try history.graph.parents(of: commit) {
+                if let b = best[parent], b.1 > (chosen?.1 ?? -1) { chosen = b }
+            }
+            if let chosen { best[commit] = chosen }
+        }
+        return best.mapValues(\.0)
+    }
+
+    /// The newest baseline at or before `parent`. The map is made once for the newest commit checked
+    /// (every parent in the range is its ancestor) and again only for a parent outside it.
+    func baseline(before parent: ObjectID, machine: String?) throws -> History.Baseline? {
+        let key = machine ?? ""
+        if let map = baselinesByMachine[key], let covered = coveredBy[key], covered.contains(parent) {
+            return map[parent]
+        }
+        let head = rangeHead.flatMap { try? history.graph.commits(from: $0).contains(parent) == true ? $0 : nil } ?? parent
+        let map = try baselines(upTo: head, machine: machine)
+        baselinesByMachine[key] = map
+        coveredBy[key] = Set(try history.graph.commits(from: head))
+        return map[parent]
+    }
+
+    /// The nearest measured first-parent ancestor of `commit` (memoized along the chain).
+    func reference(of commit: ObjectID) throws -> ObjectID? {
+        if let cached = references[commit] { return cached }
+        var chain: [ObjectID] = []
+        var current = try history.graph.parents(of: commit).first
+        var found: ObjectID?
+        while let c = current {
+            if history.measured[c] != nil { found = c; break }
+            if let cached = references[c] { found = cached; break }
+            chain.append(c)
+            current = try history.graph.parents(of: c).first
+        }
+        references[commit] = found
+        for c in chain { references[c] = found }
+        return found
+    }
+
+    func check(_ commit: Commit, diff: [FileDiff]) throws -> CommitCheck {
+        let id = commit.id
         let message = CommitMessage(commit.message)
         let kind: CommitKind
         if commit.isMerge {
@@ -59,11 +137,9 @@ struct Context {
         } else {
             kind = .support
         }
-        let note = try history.note(at: id)
+        let note = try self.note(at: id)
         let run = note?.runs.last
 
-        // A merge brings others' commits, each checked on its own: its diff is not judged again.
-        let diff = commit.isMerge ? [] : try repository.diff(commit: id)
         var rules: [String: RuleOutcome] = [:]
         rules[RuleName.tests.rawValue] = testsRule(run)
         rules[RuleName.api.rawValue] = try apiRule(commit: commit, diff: diff, message: message)
@@ -75,7 +151,7 @@ struct Context {
             let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: config.oneChangeLimits)
             symbols = finding.symbolsByFile
             rules[RuleName.oneChange.rawValue] = OneChangeVerdict.outcome(finding, message: message)
-            rules[RuleName.baseline.rawValue] = try baselineRule(id, machine: run?.machine.id ?? MachineFingerprint.current().id)
+            rules[RuleName.baseline.rawValue] = try baselineRule(commit, machine: run?.machine.id ?? currentMachine)
             (reference, comparison) = try compareWithReference(id, note: note)
             rules[RuleName.improvement.rawValue] = improvementRule(comparison, measured: run != nil, reference: reference)
         } else {
@@ -94,12 +170,12 @@ struct Context {
 
     /// An optimization needs a baseline run on an ancestor, on the same machine, with the benchmark
     /// definitions (bench.files, bench.command) unchanged since.
-    func baselineRule(_ id: ObjectID, machine: String) throws -> RuleOutcome {
-        guard let parent = try workspace.commit(id).parents.first else {
+    func baselineRule(_ commit: Commit, machine: String) throws -> RuleOutcome {
+        guard let parent = commit.parents.first else {
             return RuleOutcome(.fail, "the root commit has no ancestor to hold a baseline")
         }
-        guard let baseline = try history.baseline(at: parent, machine: machine) else {
-            if try history.baseline(at: parent) != nil {
+        guard let baseline = try self.baseline(before: parent, machine: machine) else {
+            if try self.baseline(before: parent, machine: nil) != nil {
                 return RuleOutcome(.fail, "no baseline on this machine (\(machine)); run `perfjournal baseline <rev>` on it")
             }
             return RuleOutcome(.fail, "no baseline before this commit; run `perfjournal baseline` before changing anything")
@@ -130,12 +206,12 @@ struct Context {
 
     /// Compares the commit's runs with those of its nearest measured first-parent ancestor.
     func compareWithReference(_ id: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
-        guard let reference = try history.reference(of: id) else { return (nil, nil) }
+        guard let reference = try reference(of: id) else { return (nil, nil) }
         return try compareWith(parent: reference, note: note)
     }
 
     func compareWith(parent reference: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
-        guard let note, let latest = note.runs.last, let referenceNote = try history.note(at: reference) else { return (reference, nil) }
+        guard let note, let latest = note.runs.last, let referenceNote = try self.note(at: reference) else { return (reference, nil) }
         let machine = latest.machine.id
         let before = referenceNote.runs.filter { $0.machine.id == machine }
         guard !before.isEmpty else { return (reference, nil) }
@@ -165,11 +241,13 @@ struct Context {
         guard !commit.isMerge else { return RuleOutcome(.unknown, "merge commit") }
         var surfaces: (() throws -> (old: APISurface, new: APISurface)?)?
         if let command = config.rules.apiCommand, let parent = commit.parents.first {
-            surfaces = { try APICheck.commandSurfaces(command, old: parent, new: commit.id, workspace: workspace, timeout: config.test?.timeout ?? 1800) }
+            let (workspace, timeout) = (self.workspace, config.test?.timeout ?? 1800)
+            surfaces = { try APICheck.commandSurfaces(command, old: parent, new: commit.id, workspace: workspace, timeout: timeout) }
         }
         return try APICheck.outcome(
             diff: diff, message: message, config: config,
             text: { blob in try blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) } },
+            python: { [pythonAPI] in try pythonAPI.surface($0) },
             apiCommandSurfaces: surfaces)
     }
 }
@@ -187,7 +265,7 @@ extension History {
     /// The newest baseline run on `head` or its ancestors made on `machine`.
     func baseline(at head: ObjectID, machine: String) throws -> Baseline? {
         for commit in try graph.commits(from: head).reversed() {
-            guard measured[commit] != nil, let note = try self.note(at: commit) else { continue }
+            guard let blob = measured[commit], try baselineIndex.holdsBaseline(blob), let note = try self.note(at: commit) else { continue }
             if let run = note.runs.last(where: { $0.baseline && $0.machine.id == machine }) {
                 return Baseline(commit: commit, run: run)
             }

@@ -55,6 +55,15 @@ public enum PythonAPI {
     /// dropped from module paths. Files with syntax errors are skipped and listed in `problems`.
     /// Nil when python3 cannot be found; throws when it runs but fails.
     public static func surface(files: [(path: String, text: String)], python: String? = nil) throws -> APISurface? {
+        guard let object = try run(files: files, python: python) else { return nil }
+        guard let entries = object["entries"] as? [String], let problems = object["problems"] as? [String] else {
+            throw PerfJournalError(.commandFailed, "python3 gave no API surface")
+        }
+        return APISurface(entries: Set(entries), problems: problems)
+    }
+
+    /// Runs the script on `files`; nil when python3 is missing.
+    private static func run(files: [(path: String, text: String)], python: String?) throws -> [String: Any]? {
         let chosen = python.map { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil } ?? findPython3()
         guard let executable = chosen else { return nil }
         let input = files.map { ["module": moduleName($0.path), "path": $0.path, "text": $0.text] }
@@ -78,13 +87,20 @@ public enum PythonAPI {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any],
-              let entries = object["entries"] as? [String], let problems = object["problems"] as? [String] else {
+        guard process.terminationStatus == 0, let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else {
             let detail = String(decoding: errors, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? "no output"
             throw PerfJournalError(.commandFailed, "python3 failed reading the Python API (status \(process.terminationStatus)): \(detail)")
         }
-        return APISurface(entries: Set(entries), problems: problems)
+        return object
+    }
+
+    /// The surface of each file on its own, in order (one python3 process for all of them); nil when
+    /// python3 is missing. The union of these is `surface(files:)`.
+    public static func surfaces(files: [(path: String, text: String)], python: String? = nil) throws -> [APISurface]? {
+        guard !files.isEmpty else { return [] }
+        guard let output = try run(files: files, python: python),
+              let perFile = output["files"] as? [[String: Any]], perFile.count == files.count else { return nil }
+        return perFile.map { APISurface(entries: Set($0["entries"] as? [String] ?? []), problems: $0["problems"] as? [String] ?? []) }
     }
 
     /// "pkg.mod" for "src/pkg/mod.py", "pkg" for "pkg/__init__.py"; empty for private modules.
@@ -222,19 +238,25 @@ def module_entries(module, tree, out):
         if name not in seen:
             out.add(module + "." + name)
 
-entries, problems = set(), []
+entries, problems, files = set(), [], []
 for f in json.load(sys.stdin):
+    mine, trouble = set(), []
+    files.append({"entries": mine, "problems": trouble})
     if not f["module"]:
         continue
     try:
         tree = ast.parse(f["text"], filename=f["path"])
     except SyntaxError as e:
-        problems.append("%s:%s: %s" % (f["path"], e.lineno or 0, e.msg))
+        trouble.append("%s:%s: %s" % (f["path"], e.lineno or 0, e.msg))
         continue
     except ValueError as e:  # source with NUL bytes
-        problems.append("%s:0: %s" % (f["path"], e))
+        trouble.append("%s:0: %s" % (f["path"], e))
         continue
-    module_entries(f["module"], tree, entries)
-json.dump({"entries": sorted(entries), "problems": problems}, sys.stdout)
+    module_entries(f["module"], tree, mine)
+for f in files:
+    entries |= f["entries"]
+    problems += f["problems"]
+    f["entries"] = sorted(f["entries"])
+json.dump({"entries": sorted(entries), "problems": problems, "files": files}, sys.stdout)
 """#
 }
