@@ -117,12 +117,11 @@ extension Repository {
         }
         var newRef: OpaquePointer?
         let code: Int32
-        if var old = tip?.oid {
-            code = git_reference_create_matching(&newRef, pointer, ref, &newCommit, 1, &old, message)
-        } else {
-            // First note ever: create the ref only if nobody else just did.
-            code = git_reference_create(&newRef, pointer, ref, &newCommit, 0, message)
-        }
+        // Compare-and-swap under the ref's lock. For the first note ever the expected value is the zero id,
+        // "must not exist": plain create with force=0 checks existence before taking the lock, so two
+        // first writers could both pass and the second would overwrite the first.
+        var expected = tip?.oid ?? git_oid()
+        code = git_reference_create_matching(&newRef, pointer, ref, &newCommit, 1, &expected, message)
         git_reference_free(newRef)
         if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue || code == GIT_ELOCKED.rawValue {
             return .raced(GitError(code: code, operation: "update \(ref)"))

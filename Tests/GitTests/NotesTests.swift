@@ -86,4 +86,24 @@ private func makeRepository() throws -> (Repository, ObjectID, String) {
         #expect(try repo.noteText(ref: ref, commit: commit) == "ab")
         #expect(!FileManager.default.fileExists(atPath: lock))
     }
+
+    /// The very first note: another writer creates the ref between our read and our swap. Plain create
+    /// would overwrite it (libgit2 checks existence before locking); the swap against "must not exist"
+    /// must fail and retry on the winner's note.
+    @Test func firstNoteRaceKeepsBothWrites() throws {
+        let (repo, commit, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rival = try Repository(at: path)
+        var attempts = 0
+        try repo.updateNote(ref: ref, commit: commit) { current in
+            attempts += 1
+            if attempts == 1 {
+                #expect(current == nil)
+                try rival.updateNote(ref: ref, commit: commit) { _ in "rival" }
+            }
+            return (current ?? "") + "+mine"
+        }
+        #expect(attempts == 2)
+        #expect(try repo.noteText(ref: ref, commit: commit) == "rival+mine")
+    }
 }

@@ -5,17 +5,12 @@ import Git
 /// `API-Change:` trailer, or the changelog touched). Python is read with Python's own `ast`, Swift
 /// from its `public`/`open` declarations, anything else through the project's `rules.api_command`.
 enum APICheck {
-    /// Paths outside `rules.ignore` (tests, benchmarks, docs do not make the public API).
-    static func counts(_ path: String, _ config: Config) -> Bool {
-        !config.rules.ignore.contains { Glob.matches($0, path) }
-    }
-
     /// The changed Python files whose API is compared, before and after.
-    static func pythonSides(_ diff: [FileDiff], config: Config) -> (old: [PythonAPICache.File], new: [PythonAPICache.File]) {
+    static func pythonSides(_ diff: [FileDiff], ignore: IgnoredPaths) -> (old: [PythonAPICache.File], new: [PythonAPICache.File]) {
         var old: [PythonAPICache.File] = [], new: [PythonAPICache.File] = []
         for f in diff where !f.isBinary && !f.isSubmodule {
-            if f.oldPath.hasSuffix(".py"), counts(f.oldPath, config), let blob = f.oldBlob { old.append(.init(path: f.oldPath, blob: blob)) }
-            if f.path.hasSuffix(".py"), counts(f.path, config), let blob = f.newBlob { new.append(.init(path: f.path, blob: blob)) }
+            if f.oldPath.hasSuffix(".py"), !ignore.contains(f.oldPath), let blob = f.oldBlob { old.append(.init(path: f.oldPath, blob: blob)) }
+            if f.path.hasSuffix(".py"), !ignore.contains(f.path), let blob = f.newBlob { new.append(.init(path: f.path, blob: blob)) }
         }
         return (old, new)
     }
@@ -23,21 +18,21 @@ enum APICheck {
     /// `pythonFiles` lists the changed Python files that count (old and new sides); `python` reads
     /// their surfaces (nil when python3 is missing).
     static func outcome(
-        diff: [FileDiff], message: CommitMessage, config: Config, text: (ObjectID?) throws -> String?,
+        diff: [FileDiff], message: CommitMessage, config: Config, ignore: IgnoredPaths, text: (ObjectID?) throws -> String?,
         python: ([PythonAPICache.File]) throws -> APISurface?,
         apiCommandSurfaces: (() throws -> (old: APISurface, new: APISurface)?)? = nil
     ) throws -> RuleOutcome {
         func files(_ suffix: String) throws -> (old: [(path: String, text: String)], new: [(path: String, text: String)]) {
             var old: [(path: String, text: String)] = [], new: [(path: String, text: String)] = []
             for f in diff where !f.isBinary && !f.isSubmodule {
-                if f.oldPath.hasSuffix(suffix), counts(f.oldPath, config), let t = try text(f.oldBlob) { old.append((f.oldPath, t)) }
-                if f.path.hasSuffix(suffix), counts(f.path, config), let t = try text(f.newBlob) { new.append((f.path, t)) }
+                if f.oldPath.hasSuffix(suffix), !ignore.contains(f.oldPath), let t = try text(f.oldBlob) { old.append((f.oldPath, t)) }
+                if f.path.hasSuffix(suffix), !ignore.contains(f.path), let t = try text(f.newBlob) { new.append((f.path, t)) }
             }
             return (old, new)
         }
 
         var removed: [String] = [], added: [String] = []
-        let pythonFiles = pythonSides(diff, config: config)
+        let pythonFiles = pythonSides(diff, ignore: ignore)
         if !pythonFiles.old.isEmpty || !pythonFiles.new.isEmpty {
             guard let old = try python(pythonFiles.old), let new = try python(pythonFiles.new) else {
                 return RuleOutcome(.unknown, "python3 not found: the Python API was not compared")
@@ -92,5 +87,21 @@ enum APICheck {
         }
         guard let before = try surface(old, worktree: "api-old"), let after = try surface(new, worktree: "api-new") else { return nil }
         return (before, after)
+    }
+}
+
+/// `rules.ignore` as a membership test, remembered per path: a long history touches the same few
+/// paths over and over, and glob matching is what costs.
+final class IgnoredPaths {
+    private let patterns: [String]
+    private var known: [String: Bool] = [:]
+
+    init(_ patterns: [String]) { self.patterns = patterns }
+
+    func contains(_ path: String) -> Bool {
+        if let answer = known[path] { return answer }
+        let answer = patterns.contains { Glob.matches($0, path) }
+        known[path] = answer
+        return answer
     }
 }

@@ -36,7 +36,7 @@ public enum CheckEngine {
         let commitsInfo = try commits.map { try workspace.commit($0) }
         let diffs = try commitsInfo.map { $0.isMerge ? [] : try workspace.repository.diff(commit: $0.id) }
         try context.pythonAPI.prefetch(diffs.flatMap { d -> [PythonAPICache.File] in
-            let sides = APICheck.pythonSides(d, config: config)
+            let sides = APICheck.pythonSides(d, ignore: context.ignored)
             return sides.old + sides.new
         })
         return try zip(commitsInfo, diffs).map { try context.check($0, diff: $1) }
@@ -51,6 +51,7 @@ final class Context {
     let config: Config
     let history: History
     let pythonAPI: PythonAPICache
+    let ignored: IgnoredPaths
     var repository: Repository { workspace.repository }
     private lazy var currentMachine = MachineFingerprint.current().id
     private var notes: [ObjectID: Note?] = [:]
@@ -64,6 +65,7 @@ final class Context {
         self.workspace = workspace
         self.config = config
         self.history = try History(workspace: workspace)
+        self.ignored = IgnoredPaths(config.rules.ignore)
         self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/python-api")
     }
 
@@ -163,7 +165,8 @@ final class Context {
         }
         return CommitCheck(
             commit: id.hex, subject: commit.subject, kind: kind, rules: rules, title: message.title, body: message.body,
-            reference: reference?.hex, comparison: comparison, measured: run != nil, symbolsByFile: symbols)
+            reference: reference?.hex, comparison: comparison, measured: run != nil, symbolsByFile: symbols,
+            changedPaths: diff.flatMap { $0.path == $0.oldPath ? [$0.path] : [$0.path, $0.oldPath] })
     }
 
     // MARK: baseline
@@ -245,7 +248,7 @@ final class Context {
             surfaces = { try APICheck.commandSurfaces(command, old: parent, new: commit.id, workspace: workspace, timeout: timeout) }
         }
         return try APICheck.outcome(
-            diff: diff, message: message, config: config,
+            diff: diff, message: message, config: config, ignore: ignored,
             text: { blob in try blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) } },
             python: { [pythonAPI] in try pythonAPI.surface($0) },
             apiCommandSurfaces: surfaces)

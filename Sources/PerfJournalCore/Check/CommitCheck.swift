@@ -52,11 +52,15 @@ public struct CommitCheck: Codable, Sendable, Equatable {
     public var measured: Bool
     /// Touched symbols by file, for the one-change evidence.
     public var symbolsByFile: [String: [String]]
+    /// Every path the commit changed (both sides of a rename); empty for a merge. Not in the JSON.
+    public var changedPaths: [String] = []
 
     public init(
         commit: String, subject: String, kind: CommitKind, rules: [String: RuleOutcome], title: String, body: String,
-        reference: String? = nil, comparison: Comparison? = nil, measured: Bool, symbolsByFile: [String: [String]] = [:]
+        reference: String? = nil, comparison: Comparison? = nil, measured: Bool, symbolsByFile: [String: [String]] = [:],
+        changedPaths: [String] = []
     ) {
+        self.changedPaths = changedPaths
         self.commit = commit
         self.subject = subject
         self.kind = kind

@@ -130,11 +130,8 @@ public enum Journal {
 
     /// Drops the commits that change the log file and nothing else (the commits that store the log).
     static func withoutLogOnly(_ checks: [CommitCheck], workspace: Workspace, logPath: String) throws -> [CommitCheck] {
-        try checks.filter { check in
-            guard check.kind != .merge, let id = ObjectID(hex: check.commit) else { return true }
-            let parent = try workspace.commit(id).parents.first
-            let paths = try workspace.repository.diff(from: parent, to: id, linesWanted: false).flatMap { [$0.path, $0.oldPath] }
-            return paths.isEmpty || !paths.allSatisfy { $0 == logPath }
+        checks.filter { check in
+            check.kind == .merge || check.changedPaths.isEmpty || !check.changedPaths.allSatisfy { $0 == logPath }
         }
     }
 
