@@ -35,8 +35,8 @@ public struct FileDiff: Sendable, Equatable {
 extension Repository {
     /// What `commit` changed against its first parent (against nothing for a root commit), renames found.
     /// A merge is compared against its first parent, like `git diff M^1 M`.
-    public func diff(commit id: ObjectID) throws -> [FileDiff] {
-        try diff(from: try self.commit(id).parents.first, to: id)
+    public func diff(commit id: ObjectID, linesWanted: Bool = true) throws -> [FileDiff] {
+        try diff(from: try self.commit(id).parents.first, to: id, linesWanted: linesWanted)
     }
 
     /// The change from `old` (nothing when nil) to `new`. With `linesWanted` false only paths and kinds

@@ -6,11 +6,11 @@ import Git
 /// from its `public`/`open` declarations, anything else through the project's `rules.api_command`.
 enum APICheck {
     /// The changed Python files whose API is compared, before and after.
-    static func pythonSides(_ diff: [FileDiff], ignore: IgnoredPaths) -> (old: [PythonAPICache.File], new: [PythonAPICache.File]) {
+    static func pythonSides(_ diff: [FileDiff], ignore: PathGlobs) -> (old: [PythonAPICache.File], new: [PythonAPICache.File]) {
         var old: [PythonAPICache.File] = [], new: [PythonAPICache.File] = []
         for f in diff where !f.isBinary && !f.isSubmodule {
-            if f.oldPath.hasSuffix(".py"), !ignore.contains(f.oldPath), let blob = f.oldBlob { old.append(.init(path: f.oldPath, blob: blob)) }
-            if f.path.hasSuffix(".py"), !ignore.contains(f.path), let blob = f.newBlob { new.append(.init(path: f.path, blob: blob)) }
+            if f.oldPath.hasSuffix(".py"), !ignore.matches(f.oldPath), let blob = f.oldBlob { old.append(.init(path: f.oldPath, blob: blob)) }
+            if f.path.hasSuffix(".py"), !ignore.matches(f.path), let blob = f.newBlob { new.append(.init(path: f.path, blob: blob)) }
         }
         return (old, new)
     }
@@ -18,15 +18,15 @@ enum APICheck {
     /// `pythonFiles` lists the changed Python files that count (old and new sides); `python` reads
     /// their surfaces (nil when python3 is missing).
     static func outcome(
-        diff: [FileDiff], message: CommitMessage, config: Config, ignore: IgnoredPaths, text: (ObjectID?) throws -> String?,
+        diff: [FileDiff], message: CommitMessage, config: Config, ignore: PathGlobs, text: (ObjectID?) throws -> String?,
         python: ([PythonAPICache.File]) throws -> APISurface?,
         apiCommandSurfaces: (() throws -> (old: APISurface, new: APISurface)?)? = nil
     ) throws -> RuleOutcome {
         func files(_ suffix: String) throws -> (old: [(path: String, text: String)], new: [(path: String, text: String)]) {
             var old: [(path: String, text: String)] = [], new: [(path: String, text: String)] = []
             for f in diff where !f.isBinary && !f.isSubmodule {
-                if f.oldPath.hasSuffix(suffix), !ignore.contains(f.oldPath), let t = try text(f.oldBlob) { old.append((f.oldPath, t)) }
-                if f.path.hasSuffix(suffix), !ignore.contains(f.path), let t = try text(f.newBlob) { new.append((f.path, t)) }
+                if f.oldPath.hasSuffix(suffix), !ignore.matches(f.oldPath), let t = try text(f.oldBlob) { old.append((f.oldPath, t)) }
+                if f.path.hasSuffix(suffix), !ignore.matches(f.path), let t = try text(f.newBlob) { new.append((f.path, t)) }
             }
             return (old, new)
         }
@@ -90,15 +90,15 @@ enum APICheck {
     }
 }
 
-/// `rules.ignore` as a membership test, remembered per path: a long history touches the same few
-/// paths over and over, and glob matching is what costs.
-final class IgnoredPaths {
+/// A set of globs (`rules.ignore`, `bench.files`) as a membership test, remembered per path: a long
+/// history touches the same few paths over and over, and glob matching is what costs.
+final class PathGlobs {
     private let patterns: [String]
     private var known: [String: Bool] = [:]
 
     init(_ patterns: [String]) { self.patterns = patterns }
 
-    func contains(_ path: String) -> Bool {
+    func matches(_ path: String) -> Bool {
         if let answer = known[path] { return answer }
         let answer = patterns.contains { Glob.matches($0, path) }
         known[path] = answer

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Git
 
@@ -32,14 +33,52 @@ public enum CheckEngine {
         let config = try workspace.config()
         let context = try Context(workspace: workspace, config: config)
         context.rangeHead = commits.last
-        // Diffs first, so that every Python file of the range is read by one python3 process.
-        let commitsInfo = try commits.map { try workspace.commit($0) }
-        let diffs = try commitsInfo.map { $0.isMerge ? [] : try workspace.repository.diff(commit: $0.id) }
+        let infos = try commits.map { try workspace.commit($0) }
+        // Diffs first, on every core (changed lines only where the one-change rule needs them), so that
+        // every Python file of the range is then read by one python3 process.
+        let requests = infos.map { info in
+            DiffRequest(commit: info.id, skip: info.isMerge, lines: !info.isMerge && context.kind(of: info) == .optimization)
+        }
+        let diffs = try DiffRequest.run(requests, repositoryPath: workspace.repository.gitDir)
+        for (info, diff) in zip(infos, diffs) where !info.isMerge {
+            context.changedPaths[info.id] = diff.flatMap { [$0.path, $0.oldPath] }
+        }
         try context.pythonAPI.prefetch(diffs.flatMap { d -> [PythonAPICache.File] in
             let sides = APICheck.pythonSides(d, ignore: context.ignored)
             return sides.old + sides.new
         })
-        return try zip(commitsInfo, diffs).map { try context.check($0, diff: $1) }
+        return try zip(infos, diffs).map { try context.check($0, diff: $1) }
+    }
+}
+
+/// One commit's diff against its first parent, computed on several threads, each with its own
+/// repository handle (libgit2 handles must not be shared between threads).
+struct DiffRequest: Sendable {
+    var commit: ObjectID
+    var skip: Bool
+    var lines: Bool
+
+    static func run(_ requests: [DiffRequest], repositoryPath: String) throws -> [[FileDiff]] {
+        let workers = min(max(1, System.activeProcessorCount), max(1, requests.count / 64))
+        if workers == 1 {
+            let repository = try Repository(at: repositoryPath)
+            return try requests.map { $0.skip ? [] : try repository.diff(commit: $0.commit, linesWanted: $0.lines) }
+        }
+        let results = UnsafeMutableBufferPointer<Result<[FileDiff], any Error>>.allocate(capacity: requests.count)
+        results.initialize(repeating: .success([]))
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let repository: Repository
+            do { repository = try Repository(at: repositoryPath) } catch {
+                for i in stride(from: worker, to: requests.count, by: workers) { slots[i] = .failure(error) }
+                return
+            }
+            for i in stride(from: worker, to: requests.count, by: workers) where !requests[i].skip {
+                slots[i] = Result { try repository.diff(commit: requests[i].commit, linesWanted: requests[i].lines) }
+            }
+        }
+        return try results.map { try $0.get() }
     }
 }
 
@@ -51,11 +90,14 @@ final class Context {
     let config: Config
     let history: History
     let pythonAPI: PythonAPICache
-    let ignored: IgnoredPaths
+    let ignored: PathGlobs
+    let benchFiles: PathGlobs
+    /// Paths each commit changed against its first parent, filled from the range's diffs.
+    var changedPaths: [ObjectID: [String]] = [:]
     var repository: Repository { workspace.repository }
     private lazy var currentMachine = MachineFingerprint.current().id
     private var notes: [ObjectID: Note?] = [:]
-    private var baselinesByMachine: [String: [ObjectID: History.Baseline]] = [:]
+    private var baselinesByMachine: [String: [ObjectID: BaselineState]] = [:]
     private var coveredBy: [String: Set<ObjectID>] = [:]
     /// The newest commit being checked: every parent in the range is its ancestor.
     var rangeHead: ObjectID?
@@ -65,7 +107,8 @@ final class Context {
         self.workspace = workspace
         self.config = config
         self.history = try History(workspace: workspace)
-        self.ignored = IgnoredPaths(config.rules.ignore)
+        self.ignored = PathGlobs(config.rules.ignore)
+        self.benchFiles = PathGlobs(config.bench.files)
         self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/python-api")
     }
 
@@ -78,28 +121,47 @@ final class Context {
 
     /// For every ancestor of `head`: the newest baseline run on it or its ancestors (on `machine`, when
     /// given). One pass over history, parents before children.
-    func baselines(upTo head: ObjectID, machine: String?) throws -> [ObjectID: History.Baseline] {
-        var best: [ObjectID: (History.Baseline, Int)] = [:]
+    /// A commit's newest baseline, and the first benchmark definition changed since it (on the way
+    /// to that commit), if any.
+    struct BaselineState {
+        var baseline: History.Baseline
+        var position: Int
+        var benchChange: String?
+    }
+
+    func baselines(upTo head: ObjectID, machine: String?) throws -> [ObjectID: BaselineState] {
+        var best: [ObjectID: BaselineState] = [:]
         let order = try history.graph.commits(from: head)
         for (position, commit) in order.enumerated() {
             if let blob = history.measured[commit], try history.baselineIndex.holdsBaseline(blob),
                let run = try note(at: commit)?.runs.last(where: { $0.baseline && (machine == nil || $0.machine.id == machine) }) {
-                best[commit] = (History.Baseline(commit: commit, run: run), position)
+                best[commit] = BaselineState(baseline: History.Baseline(commit: commit, run: run), position: position)
                 continue
             }
-            // The newest (latest in topological order) of the parents' baselines.
-            var chosen: (History.Baseline, Int)?
-            for parent in try history.graph.parents(of: commit) {
-                if let b = best[parent], b.1 > (chosen?.1 ?? -1) { chosen = b }
+            // The newest (latest in topological order) of the parents' baselines; a benchmark change on
+            // any parent's way from that same baseline counts.
+            let parents = try history.graph.parents(of: commit)
+            guard var chosen = parents.compactMap({ best[$0] }).max(by: { $0.position < $1.position }) else { continue }
+            chosen.benchChange = parents.compactMap { p in best[p].flatMap { $0.baseline.commit == chosen.baseline.commit ? $0.benchChange : nil } }.first
+            if chosen.benchChange == nil, parents.count == 1 {
+                chosen.benchChange = try paths(changedBy: commit).first { benchFiles.matches($0) }
             }
-            if let chosen { best[commit] = chosen }
+            best[commit] = chosen
         }
-        return best.mapValues(\.0)
+        return best
+    }
+
+    /// What `commit` changed against its first parent (paths only).
+    func paths(changedBy commit: ObjectID) throws -> [String] {
+        if let known = changedPaths[commit] { return known }
+        let paths = try repository.diff(commit: commit, linesWanted: false).flatMap { [$0.path, $0.oldPath] }
+        changedPaths[commit] = paths
+        return paths
     }
 
     /// The newest baseline at or before `parent`. The map is made once for the newest commit checked
     /// (every parent in the range is its ancestor) and again only for a parent outside it.
-    func baseline(before parent: ObjectID, machine: String?) throws -> History.Baseline? {
+    func baseline(before parent: ObjectID, machine: String?) throws -> BaselineState? {
         let key = machine ?? ""
         if let map = baselinesByMachine[key], let covered = coveredBy[key], covered.contains(parent) {
             return map[parent]
@@ -128,17 +190,15 @@ final class Context {
         return found
     }
 
+    func kind(of commit: Commit, message: CommitMessage? = nil) -> CommitKind {
+        if commit.isMerge { return .merge }
+        return config.rules.mode == .all || (message ?? CommitMessage(commit.message)).isOptimization ? .optimization : .support
+    }
+
     func check(_ commit: Commit, diff: [FileDiff]) throws -> CommitCheck {
         let id = commit.id
         let message = CommitMessage(commit.message)
-        let kind: CommitKind
-        if commit.isMerge {
-            kind = .merge
-        } else if config.rules.mode == .all || message.isOptimization {
-            kind = .optimization
-        } else {
-            kind = .support
-        }
+        let kind = kind(of: commit, message: message)
         let note = try self.note(at: id)
         let run = note?.runs.last
 
@@ -177,17 +237,17 @@ final class Context {
         guard let parent = commit.parents.first else {
             return RuleOutcome(.fail, "the root commit has no ancestor to hold a baseline")
         }
-        guard let baseline = try self.baseline(before: parent, machine: machine) else {
+        guard let state = try self.baseline(before: parent, machine: machine) else {
             if try self.baseline(before: parent, machine: nil) != nil {
                 return RuleOutcome(.fail, "no baseline on this machine (\(machine)); run `perfjournal baseline <rev>` on it")
             }
             return RuleOutcome(.fail, "no baseline before this commit; run `perfjournal baseline` before changing anything")
         }
+        let baseline = state.baseline
         if let command = baseline.run.bench?.command, command != config.bench.command {
             return RuleOutcome(.fail, "the bench command changed since the baseline at \(baseline.commit.short); run `perfjournal baseline` again")
         }
-        let changed = try repository.diff(from: baseline.commit, to: parent, linesWanted: false).map(\.path)
-        if let touched = changed.first(where: { path in config.bench.files.contains { Glob.matches($0, path) } }) {
+        if let touched = state.benchChange {
             return RuleOutcome(.fail, "benchmark definitions changed since the baseline at \(baseline.commit.short) (\(touched)); run `perfjournal baseline` again")
         }
         return RuleOutcome(.pass, "baseline at \(baseline.commit.short)")
