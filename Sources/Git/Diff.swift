@@ -36,22 +36,53 @@ extension Repository {
     /// What `commit` changed against its first parent (against nothing for a root commit), renames found.
     /// A merge is compared against its first parent, like `git diff M^1 M`.
     public func diff(commit id: ObjectID, linesWanted: Bool = true) throws -> [FileDiff] {
-        try diff(from: try self.commit(id).parents.first, to: id, linesWanted: linesWanted)
+        let commit = try lookupCommit(id)
+        defer { git_commit_free(commit) }
+        var newTree: OpaquePointer?
+        try check("read tree of \(id.short)", git_commit_tree(&newTree, commit))
+        defer { git_tree_free(newTree) }
+        var oldTree: OpaquePointer?
+        if git_commit_parentcount(commit) > 0 {
+            var parent: OpaquePointer?
+            try check("read parent of \(id.short)", git_commit_parent(&parent, commit, 0))
+            defer { git_commit_free(parent) }
+            try check("read tree of \(id.short)^", git_commit_tree(&oldTree, parent))
+        }
+        defer { git_tree_free(oldTree) }
+        return try diff(oldTree, newTree, label: id.short, linesWanted: linesWanted)
     }
 
     /// The change from `old` (nothing when nil) to `new`. With `linesWanted` false only paths and kinds
     /// are read, which is much cheaper over long ranges.
     public func diff(from old: ObjectID?, to new: ObjectID, linesWanted: Bool = true) throws -> [FileDiff] {
-        let newTree = try lookupTree(try commit(new).tree)
+        let newCommit = try lookupCommit(new)
+        defer { git_commit_free(newCommit) }
+        var newTree: OpaquePointer?
+        try check("read tree of \(new.short)", git_commit_tree(&newTree, newCommit))
         defer { git_tree_free(newTree) }
         var oldTree: OpaquePointer?
-        if let old { oldTree = try lookupTree(try commit(old).tree) }
+        if let old {
+            let oldCommit = try lookupCommit(old)
+            defer { git_commit_free(oldCommit) }
+            try check("read tree of \(old.short)", git_commit_tree(&oldTree, oldCommit))
+        }
         defer { git_tree_free(oldTree) }
+        return try diff(oldTree, newTree, label: "\(old?.short ?? "nothing")..\(new.short)", linesWanted: linesWanted)
+    }
+
+    private func diff(_ oldTree: OpaquePointer?, _ newTree: OpaquePointer?, label: String, linesWanted: Bool) throws -> [FileDiff] {
         var options = try diffOptions()
         var diff: OpaquePointer?
-        try check("diff \(old?.short ?? "nothing")..\(new.short)", git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options))
+        try check("diff \(label)", git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options))
         defer { git_diff_free(diff) }
         return try fileDiffs(diff, linesWanted: linesWanted)
+    }
+
+    private func lookupCommit(_ id: ObjectID) throws -> OpaquePointer? {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        try check("read commit \(id.short)", git_commit_lookup(&commit, pointer, &oid))
+        return commit
     }
 
     /// What is staged: the index against HEAD (against nothing on an unborn branch), as `git commit` would record it.
@@ -87,10 +118,21 @@ extension Repository {
     }
 
     private func fileDiffs(_ diff: OpaquePointer?, linesWanted: Bool = true) throws -> [FileDiff] {
-        var find = git_diff_find_options()
-        try check("rename options", git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)))
-        find.flags = GIT_DIFF_FIND_RENAMES.rawValue
-        try check("find renames", git_diff_find_similar(diff, &find))
+        // A rename needs a deletion and an addition; most commits have neither, and the search costs.
+        var added = false, deleted = false
+        for i in 0..<git_diff_num_deltas(diff) {
+            switch git_diff_get_delta(diff, i)?.pointee.status {
+            case GIT_DELTA_ADDED: added = true
+            case GIT_DELTA_DELETED: deleted = true
+            default: break
+            }
+        }
+        if added && deleted {
+            var find = git_diff_find_options()
+            try check("rename options", git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)))
+            find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+            try check("find renames", git_diff_find_similar(diff, &find))
+        }
 
         var result: [FileDiff] = []
         let count = git_diff_num_deltas(diff)
