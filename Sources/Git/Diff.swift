@@ -30,6 +30,24 @@ public struct FileDiff: Sendable, Equatable {
     public var newBlob: ObjectID?
 
     public var modeChanged: Bool { oldMode != 0 && newMode != 0 && oldMode != newMode }
+
+    public init(
+        path: String, oldPath: String, status: Status, isBinary: Bool, isSubmodule: Bool, oldMode: UInt32, newMode: UInt32,
+        hunks: Int, addedLines: [Int], deletedLines: [Int], oldBlob: ObjectID?, newBlob: ObjectID?
+    ) {
+        self.path = path
+        self.oldPath = oldPath
+        self.status = status
+        self.isBinary = isBinary
+        self.isSubmodule = isSubmodule
+        self.oldMode = oldMode
+        self.newMode = newMode
+        self.hunks = hunks
+        self.addedLines = addedLines
+        self.deletedLines = deletedLines
+        self.oldBlob = oldBlob
+        self.newBlob = newBlob
+    }
 }
 
 extension Repository {

@@ -34,38 +34,59 @@ public enum CheckEngine {
         let context = try Context(workspace: workspace, config: config)
         context.rangeHead = commits.last
         let infos = try commits.map { try workspace.commit($0) }
-        // Diffs first, on every core (changed lines only where the one-change rule needs them), so that
-        // every Python file of the range is then read by one python3 process.
-        let requests = infos.map { info in
-            DiffRequest(commit: info.id, skip: info.isMerge, lines: !info.isMerge && context.kind(of: info) == .optimization)
+        // Diffs first (from the cache, else on every core, with changed lines and symbols only where the
+        // one-change rule needs them), so that every Python file of the range is then read by one python3.
+        var summaries: [DiffSummary?] = infos.map { info in
+            if info.isMerge { return DiffSummary(files: [], changes: []) }
+            guard let cached = context.diffs[info.id] else { return nil }
+            return context.kind(of: info) == .optimization && cached.changes == nil ? nil : cached
         }
-        let diffs = try DiffRequest.run(requests, repositoryPath: workspace.repository.gitDir)
-        for (info, diff) in zip(infos, diffs) where !info.isMerge {
-            context.changedPaths[info.id] = diff.flatMap { [$0.path, $0.oldPath] }
+        let missing = summaries.indices.filter { summaries[$0] == nil }
+        let requests = missing.map { DiffRequest(commit: infos[$0].id, lines: context.kind(of: infos[$0]) == .optimization) }
+        for (index, summary) in zip(missing, try DiffRequest.run(requests, repositoryPath: workspace.repository.gitDir)) {
+            summaries[index] = summary
+            context.diffs[infos[index].id] = summary
         }
-        try context.pythonAPI.prefetch(diffs.flatMap { d -> [PythonAPICache.File] in
-            let sides = APICheck.pythonSides(d, ignore: context.ignored)
+        let done = summaries.map { $0! }
+        for (info, summary) in zip(infos, done) where !info.isMerge {
+            context.changedPaths[info.id] = summary.files.flatMap { [$0.path, $0.oldPath] }
+        }
+        try context.pythonAPI.prefetch(done.flatMap { d -> [PythonAPICache.File] in
+            let sides = APICheck.pythonSides(d.files, ignore: context.ignored)
             return sides.old + sides.new
         })
-        return try zip(infos, diffs).map { try context.check($0, diff: $1) }
+        return try zip(infos, done).map { try context.check($0, summary: $1) }
     }
 }
 
-/// One commit's diff against its first parent, computed on several threads, each with its own
-/// repository handle (libgit2 handles must not be shared between threads).
+/// One commit's diff against its first parent (and, with `lines`, the symbols its changes touch),
+/// computed on several threads, each with its own repository handle (libgit2 handles must not be
+/// shared between threads).
 struct DiffRequest: Sendable {
     var commit: ObjectID
-    var skip: Bool
     var lines: Bool
 
-    static func run(_ requests: [DiffRequest], repositoryPath: String) throws -> [[FileDiff]] {
+    func summary(_ repository: Repository) throws -> DiffSummary {
+        let diff = try repository.diff(commit: commit, linesWanted: lines)
+        let changes = lines ? try ChangeAnalysis.changes(repository: repository, diff: diff) : nil
+        // Line numbers were only needed for the symbols.
+        let files = diff.map { f -> FileDiff in
+            var f = f
+            f.addedLines = []
+            f.deletedLines = []
+            return f
+        }
+        return DiffSummary(files: files, changes: changes)
+    }
+
+    static func run(_ requests: [DiffRequest], repositoryPath: String) throws -> [DiffSummary] {
         let workers = min(max(1, System.activeProcessorCount), max(1, requests.count / 64))
         if workers == 1 {
             let repository = try Repository(at: repositoryPath)
-            return try requests.map { $0.skip ? [] : try repository.diff(commit: $0.commit, linesWanted: $0.lines) }
+            return try requests.map { try $0.summary(repository) }
         }
-        let results = UnsafeMutableBufferPointer<Result<[FileDiff], any Error>>.allocate(capacity: requests.count)
-        results.initialize(repeating: .success([]))
+        let results = UnsafeMutableBufferPointer<Result<DiffSummary, any Error>>.allocate(capacity: requests.count)
+        results.initialize(repeating: .success(DiffSummary(files: [], changes: nil)))
         defer { results.deallocate() }
         nonisolated(unsafe) let slots = results
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -74,8 +95,8 @@ struct DiffRequest: Sendable {
                 for i in stride(from: worker, to: requests.count, by: workers) { slots[i] = .failure(error) }
                 return
             }
-            for i in stride(from: worker, to: requests.count, by: workers) where !requests[i].skip {
-                slots[i] = Result { try repository.diff(commit: requests[i].commit, linesWanted: requests[i].lines) }
+            for i in stride(from: worker, to: requests.count, by: workers) {
+                slots[i] = Result { try requests[i].summary(repository) }
             }
         }
         return try results.map { try $0.get() }
@@ -90,6 +111,7 @@ final class Context {
     let config: Config
     let history: History
     let pythonAPI: PythonAPICache
+    let diffs: DiffCache
     let ignored: PathGlobs
     let benchFiles: PathGlobs
     /// Paths each commit changed against its first parent, filled from the range's diffs.
@@ -109,6 +131,7 @@ final class Context {
         self.history = try History(workspace: workspace)
         self.ignored = PathGlobs(config.rules.ignore)
         self.benchFiles = PathGlobs(config.bench.files)
+        self.diffs = DiffCache(cacheFile: workspace.stateDirectory + "/cache/diffs")
         self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/python-api")
     }
 
@@ -129,7 +152,7 @@ final class Context {
         var benchChange: String?
     }
 
-    func baselines(upTo head: ObjectID, machine: String?) throws -> [ObjectID: BaselineState] {
+    func baselines(upTo head: ObjectID, machine: String?) throws -> (map: [ObjectID: BaselineState], order: [ObjectID]) {
         var best: [ObjectID: BaselineState] = [:]
         let order = try history.graph.commits(from: head)
         for (position, commit) in order.enumerated() {
@@ -148,13 +171,14 @@ final class Context {
             }
             best[commit] = chosen
         }
-        return best
+        return (best, order)
     }
 
     /// What `commit` changed against its first parent (paths only).
     func paths(changedBy commit: ObjectID) throws -> [String] {
         if let known = changedPaths[commit] { return known }
-        let paths = try repository.diff(commit: commit, linesWanted: false).flatMap { [$0.path, $0.oldPath] }
+        let files = try diffs[commit]?.files ?? repository.diff(commit: commit, linesWanted: false)
+        let paths = files.flatMap { [$0.path, $0.oldPath] }
         changedPaths[commit] = paths
         return paths
     }
@@ -166,10 +190,12 @@ final class Context {
         if let map = baselinesByMachine[key], let covered = coveredBy[key], covered.contains(parent) {
             return map[parent]
         }
-        let head = rangeHead.flatMap { try? history.graph.commits(from: $0).contains(parent) == true ? $0 : nil } ?? parent
-        let map = try baselines(upTo: head, machine: machine)
-        baselinesByMachine[key] = map
-        coveredBy[key] = Set(try history.graph.commits(from: head))
+        // The first time: one pass up to the newest commit checked, which covers every parent in the
+        // range; a parent outside it gets a pass of its own.
+        let head = coveredBy[key] == nil ? (rangeHead ?? parent) : parent
+        let (map, order) = try baselines(upTo: head, machine: machine)
+        baselinesByMachine[key, default: [:]].merge(map) { _, new in new }
+        coveredBy[key, default: []].formUnion(order)
         return map[parent]
     }
 
@@ -195,8 +221,9 @@ final class Context {
         return config.rules.mode == .all || (message ?? CommitMessage(commit.message)).isOptimization ? .optimization : .support
     }
 
-    func check(_ commit: Commit, diff: [FileDiff]) throws -> CommitCheck {
+    func check(_ commit: Commit, summary: DiffSummary) throws -> CommitCheck {
         let id = commit.id
+        let diff = summary.files
         let message = CommitMessage(commit.message)
         let kind = kind(of: commit, message: message)
         let note = try self.note(at: id)
@@ -209,7 +236,7 @@ final class Context {
         var comparison: Comparison?
         var reference: ObjectID?
         if kind == .optimization {
-            let changes = try ChangeAnalysis.changes(repository: repository, diff: diff)
+            let changes = try summary.changes ?? ChangeAnalysis.changes(repository: repository, diff: try repository.diff(commit: id))
             let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: config.oneChangeLimits)
             symbols = finding.symbolsByFile
             rules[RuleName.oneChange.rawValue] = OneChangeVerdict.outcome(finding, message: message)

@@ -22,10 +22,10 @@ final class PythonAPICache {
     init(repository: Repository, cacheFile: String) {
         self.repository = repository
         self.cacheFile = cacheFile
-        guard let data = FileManager.default.contents(atPath: cacheFile),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: [String: [String]]] else { return }
+        guard let data = FileManager.default.contents(atPath: cacheFile), let object = (try? JSONValue.parse(data))?.object else { return }
         for (key, value) in object {
-            known[key] = APISurface(entries: Set(value["e"] ?? []), problems: value["p"] ?? [])
+            known[key] = APISurface(
+                entries: Set(value["e"]?.elements?.compactMap(\.string) ?? []), problems: value["p"]?.elements?.compactMap(\.string) ?? [])
         }
     }
 

@@ -85,7 +85,7 @@ public enum StatusCommand {
                 head: head.hex, baseline: baselineInfo, commitsSinceBaseline: since.count,
                 measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last,
                 daemon: .make(workspace), queue: .make(workspace),
-                checklist: try? Journal.checklistModel(workspace: workspace))
+                checklist: try? ChecklistCache.checklist(workspace: workspace))
         }
 
         func text() -> String {

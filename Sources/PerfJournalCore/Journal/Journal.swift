@@ -211,3 +211,44 @@ public enum Journal {
         return true
     }
 }
+
+/// The checklist `status` shows (each item with its first few failing commits), remembered under
+/// everything it is made from: HEAD, the notes ref, the config, the log file and this machine. `status` must answer in milliseconds on long histories; judging every rule
+/// again only happens when one of those changed.
+enum ChecklistCache {
+    static let statusEvidence = 5
+
+    static func checklist(workspace: Workspace) throws -> Checklist {
+        let path = workspace.stateDirectory + "/cache/checklist"
+        let key = try self.key(workspace)
+        if let data = FileManager.default.contents(atPath: path),
+           let cached = try? JSONDecoder().decode(Entry.self, from: data), cached.key == key {
+            return cached.checklist
+        }
+        var checklist = try Journal.checklistModel(workspace: workspace)
+        // `status` shows each item's first few failing commits; `perfjournal checklist` lists them all.
+        // Keeping the cached copy short keeps reading it cheap on long histories.
+        for i in checklist.items.indices { checklist.items[i].evidence = Array(checklist.items[i].evidence.prefix(statusEvidence)) }
+        if CommitGraph.prepareCacheDirectory(for: path), let data = try? JSONEncoder().encode(Entry(key: key, checklist: checklist)) {
+            try? AtomicFile.write([UInt8](data), to: path)
+        }
+        return checklist
+    }
+
+    struct Entry: Codable {
+        var key: String
+        var checklist: Checklist
+    }
+
+    static func key(_ workspace: Workspace) throws -> String {
+        let config = try workspace.config()
+        let head = (try? workspace.head())?.hex ?? "unborn"
+        let notes = (try? workspace.repository.referenceTarget(NoteStore.ref))??.hex ?? "none"
+        let logPath = workspace.root + "/" + config.log.path
+        let attributes = try? FileManager.default.attributesOfItem(atPath: logPath)
+        let logState = attributes.map { "\(($0[.size] as? Int) ?? 0)-\((($0[.modificationDate] as? Date)?.timeIntervalSince1970) ?? 0)" } ?? "absent"
+        // Unmeasured commits are judged against this machine's baselines.
+        let machine = MachineFingerprint.current().id
+        return [head, notes, config.contentHash, logState, machine].joined(separator: " ")
+    }
+}
