@@ -213,8 +213,9 @@ public enum Journal {
 }
 
 /// The checklist `status` shows (each item with its first few failing commits), remembered under
-/// everything it is made from: HEAD, the notes ref, the config, the log file and this machine. `status` must answer in milliseconds on long histories; judging every rule
-/// again only happens when one of those changed.
+/// everything it is made from: HEAD, the notes ref, the config, the log file and this machine.
+/// `status` must answer in milliseconds on long histories; the rules are judged again only when one
+/// of those changed.
 enum ChecklistCache {
     static let statusEvidence = 5
 
