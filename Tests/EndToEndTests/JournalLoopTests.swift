@@ -65,6 +65,11 @@ import Testing
         #expect((status["baseline"] as? [String: Any])?["commit"] as? String == baselineCommit)
         #expect(status["measured"] as? [String] == [try repo.head()])
         #expect(status["commits_since_baseline"] as? Int == 1)
+        // The last run's verdicts against the baseline (same recorded numbers: whatever they are, all four
+        // benchmarks are accounted for).
+        let last = try #require(status["last"] as? [String: Any])
+        #expect(last["compared_with"] as? String == baselineCommit)
+        #expect((last["verdicts"] as? [String: Int])?.values.reduce(0, +) == 4)
 
         // The user's work tree and index were not touched by the run.
         #expect(try repo.git("status", "--porcelain").stdout.isEmpty)

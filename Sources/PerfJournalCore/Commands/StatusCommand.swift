@@ -34,6 +34,15 @@ public enum StatusCommand {
         public var time: String
         public var benchmarks: Int
         public var tests: String
+        /// Against the nearest measured ancestor, on the same machine: how many benchmarks got each
+        /// verdict ("improved": 2, …), and that ancestor; nil when there is nothing to compare with.
+        public var verdicts: [String: Int]?
+        public var comparedWith: String?
+
+        enum CodingKeys: String, CodingKey {
+            case commit, subject, time, benchmarks, tests, verdicts
+            case comparedWith = "compared_with"
+        }
     }
 
     public struct Report: Codable, Equatable, Sendable {
@@ -77,6 +86,17 @@ public enum StatusCommand {
             if let newest = measured.last, let run = try history.note(at: newest)?.runs.last {
                 last = LastRun(commit: newest.hex, subject: try workspace.commit(newest).subject, time: run.time,
                                benchmarks: run.results.count, tests: RunSummary.testsText(run.tests))
+                if let reference = try history.reference(of: newest), let before = try history.note(at: reference),
+                   let after = try history.note(at: newest) {
+                    let machine = run.machine.id
+                    let (a, b) = (before.runs.filter { $0.machine.id == machine }, after.runs.filter { $0.machine.id == machine })
+                    if !a.isEmpty {
+                        let options = (try? workspace.config()).map { ComparisonOptions(stats: $0.stats) } ?? ComparisonOptions()
+                        let comparison = Comparator.compare(before: RunPool.pool(a), after: RunPool.pool(b), options: options)
+                        last?.verdicts = Dictionary(grouping: comparison.benchmarks, by: \.verdict.rawValue).mapValues(\.count)
+                        last?.comparedWith = reference.hex
+                    }
+                }
             }
             let recent = try since.suffix(recentLimit).reversed().map {
                 RecentCommit(commit: $0.hex, subject: try workspace.commit($0).subject, measured: history.measured[$0] != nil)
@@ -103,6 +123,10 @@ public enum StatusCommand {
             if commitsSinceBaseline > recent.count { lines.append("  … \(commitsSinceBaseline - recent.count) earlier") }
             if let last {
                 lines.append("last run  \(last.commit.prefix(7)) \(last.subject): \(last.benchmarks) benchmarks, \(last.tests)")
+                if let verdicts = last.verdicts, let reference = last.comparedWith {
+                    let counts = ["improved", "regressed", "unchanged", "inconclusive"].compactMap { v in verdicts[v].map { "\($0) \(v)" } }
+                    lines.append("          vs \(reference.prefix(7)): \(counts.joined(separator: ", "))")
+                }
             }
             lines.append(contentsOf: daemon.lines())
             lines.append(contentsOf: queue.lines(daemonRunning: daemon.running))
