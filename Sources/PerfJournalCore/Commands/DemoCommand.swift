@@ -47,8 +47,14 @@ public enum DemoCommand {
         try StatusCommand.run(at: directory, json: false, output: output)
         step("perfjournal compare HEAD~2 HEAD   (baseline against the last optimization)")
         try CompareCommand.run(at: directory, before: "HEAD~2", after: "HEAD", options: .init(), output: output, progress: output)
+        step("perfjournal log --write   (the progress log, regenerated from history: PERFORMANCE.md)")
+        try Journal.log(at: directory, options: .init(write: ""), output: output, progress: output)
+        output.write((try? String(contentsOfFile: directory + "/PERFORMANCE.md", encoding: .utf8)) ?? "")
+        step("perfjournal check   (the rules, commit by commit, as CI runs them)")
+        try CheckCommand.run(at: directory, range: "HEAD~2..HEAD", json: false, output: output)
         step("stored as plain git data")
         output.line("cd \(directory) && git notes --ref=perfjournal show HEAD")
+        output.line("more: perfjournal pr-summary, perfjournal checklist, perfjournal daemon start")
     }
 
     static func checkPytestBenchmark(in directory: String) throws {
