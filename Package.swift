@@ -34,10 +34,12 @@ let package = Package(
         // Build-time tool: turns Hooks/ and Templates/ into Swift literals so the binary is self-contained.
         .executableTarget(name: "EmbedResources"),
         .plugin(name: "EmbedResourcesPlugin", capability: .buildTool(), dependencies: ["EmbedResources"]),
+        // Helpers every test target shares (a seeded random generator).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git"]),
-        .testTarget(name: "PerfJournalCoreTests", dependencies: ["PerfJournalCore"]),
+        .testTarget(name: "PerfJournalCoreTests", dependencies: ["PerfJournalCore", "TestSupport"]),
         // Drives the built binary through real git; depending on it makes `swift test` build it.
-        .testTarget(name: "EndToEndTests", dependencies: ["perfjournal"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["perfjournal", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

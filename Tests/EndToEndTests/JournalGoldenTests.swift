@@ -43,7 +43,7 @@ import Testing
         func record(_ medians: [String: Double], seed: UInt64, tests: String = "passed", baseline: Bool = false) throws {
             resultFiles += 1
             let path = repo.sibling("results-\(resultFiles).json")
-            try PytestBenchmarkJSON.make(medians, seed: seed).write(toFile: path, atomically: true, encoding: .utf8)
+            try SyntheticResults.pytestBenchmark(medians: medians, seed: seed).write(toFile: path, atomically: true, encoding: .utf8)
             var arguments = ["record", "HEAD", "--results", path, "--tests", tests]
             if baseline { arguments.append("--baseline") }
             let result = try repo.run("/usr/bin/env", pinned + [TestRepository.binary] + arguments, in: repo.root, check: false)
@@ -208,7 +208,7 @@ import Testing
     @Test func autoWriteUpdatesTheWorkingTreeOnly() throws {
         let h = try Self.scripted()
         let results = h.repo.sibling("auto.json")
-        try PytestBenchmarkJSON.make(Self.baseMedians, seed: 9).write(toFile: results, atomically: true, encoding: .utf8)
+        try SyntheticResults.pytestBenchmark(medians: Self.baseMedians, seed: 9).write(toFile: results, atomically: true, encoding: .utf8)
         let config = try h.repo.read(".perfjournal.toml")
         #expect(config.contains("auto_write = false"))
         try h.repo.write(".perfjournal.toml", config.replacingOccurrences(of: "auto_write = false", with: "auto_write = true")
@@ -219,47 +219,6 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: h.repo.root + "/PERFORMANCE.md"))
         #expect(try h.repo.git("log", "--oneline", "-1").stdout.contains("write the log automatically"))
         #expect(try h.repo.read("PERFORMANCE.md") == (try h.perfjournal("log").stdout))
-    }
-}
-
-/// pytest-benchmark JSON with chosen medians: 20 rounds a benchmark, 2% lognormal spread, seeded.
-enum PytestBenchmarkJSON {
-    static func make(_ medians: [String: Double], seed: UInt64) -> String {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func uniform() -> Double {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
-            return (Double(state >> 11) + 0.5) / Double(1 << 53)
-        }
-        var rows: [String] = []
-        for name in medians.keys.sorted() {
-            let median = medians[name] ?? 1
-            let data = (0..<20).map { _ -> Double in
-                let z = (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
-                return median * exp(0.02 * z)
-            }
-            let sorted = data.sorted()
-            func q(_ p: Double) -> Double {
-                let h = Double(sorted.count - 1) * p
-                let lo = Int(h), hi = min(lo + 1, sorted.count - 1)
-                return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
-            }
-            let mean = data.reduce(0, +) / Double(data.count)
-            let sd = (data.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(data.count - 1)).squareRoot()
-            let short = name.split(separator: ":").last.map(String.init) ?? name
-            rows.append("""
-                {"group": null, "name": "\(short)", "fullname": "\(name)", "params": null, "param": null, "extra_info": {}, "options": {},
-                 "stats": {"min": \(sorted[0]), "max": \(sorted[19]), "mean": \(mean), "stddev": \(sd), "rounds": 20, "median": \(q(0.5)),
-                 "q1": \(q(0.25)), "q3": \(q(0.75)), "iqr": \(q(0.75) - q(0.25)), "iterations": 1, "ops": \(1 / mean),
-                 "total": \(data.reduce(0, +)), "outliers": "0;0", "iqr_outliers": 0, "stddev_outliers": 0,
-                 "ld15iqr": \(sorted[0]), "hd15iqr": \(sorted[19]), "data": [\(data.map { "\($0)" }.joined(separator: ", "))]}}
-                """)
-        }
-        return """
-            {"machine_info": {"node": "synthetic", "machine": "x86_64", "python_implementation": "CPython"},
-             "commit_info": {"id": "unversioned", "dirty": false},
-             "benchmarks": [\(rows.joined(separator: ",\n"))],
-             "datetime": "2026-01-01T12:00:00.000000+00:00", "version": "5.2.3"}
-            """
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// pytest-benchmark JSON files with chosen numbers, for tests that need a known verdict (a real run's
 /// verdict is noise-dependent, so asserting it would be flaky). Same shape as the real files in
@@ -13,9 +14,9 @@ enum SyntheticResults {
     }
 
     static func pytestBenchmark(_ benchmarks: [Benchmark], seed: UInt64) -> String {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = benchmarks.map { b -> [String: Any] in
-            let data = (0..<b.n).map { _ in b.median * exp(b.cv * rng.nextGaussian()) }
+            let data = (0..<b.n).map { _ in b.median * exp(b.cv * rng.normal()) }
             let sorted = data.sorted()
             func q(_ p: Double) -> Double {
                 let h = Double(sorted.count - 1) * p
@@ -44,20 +45,8 @@ enum SyntheticResults {
         return String(decoding: data, as: UTF8.self)
     }
 
-    struct SplitMix64 {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func nextUniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func nextGaussian() -> Double {
-            let u1 = max(nextUniform(), 1e-300), u2 = nextUniform()
-            return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-        }
+    /// Benchmarks named by `medians`' keys (in sorted order), 20 rounds each with 2% spread.
+    static func pytestBenchmark(medians: [String: Double], seed: UInt64) -> String {
+        pytestBenchmark(medians.keys.sorted().map { Benchmark(name: $0, median: medians[$0]!) }, seed: seed)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PerfJournalCore
+import TestSupport
 
 @Suite struct FormatJSONParserTests {
     static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -53,7 +54,7 @@ import Testing
     @Test func numbersRoundTripExactly() throws {
         // Seeded, so the same numbers every run: raw bit patterns (any magnitude) and typical timings,
         // written the ways the tools write them (shortest repr, %.17g, Google Benchmark's %.16e).
-        var generator = FormatTestGenerator(seed: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         var values: [Double] = []
         while values.count < 20_000 {
             let bits = Double(bitPattern: generator.next())
@@ -138,15 +139,3 @@ import Testing
     }
 }
 
-/// A small, seedable generator (SplitMix64) so "random" numbers are the same on every run.
-struct FormatTestGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

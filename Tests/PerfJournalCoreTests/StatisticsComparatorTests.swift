@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PerfJournalCore
+import TestSupport
 
 @Suite struct StatisticsComparatorTests {
     @Test func fewerThanFiveSamplesIsInconclusiveWithReason() throws {

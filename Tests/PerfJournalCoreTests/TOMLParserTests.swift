@@ -1,5 +1,6 @@
 import Testing
 @testable import PerfJournalCore
+import TestSupport
 
 /// urllib3's pyproject.toml (MIT), verbatim: a real file with arrays of inline tables, multi-line
 /// arrays, trailing commas, literal strings with backslashes and comments after values.
@@ -393,7 +394,7 @@ enable_error_code = [
     /// Random documents built from TOML's own punctuation, and random mutations of a real file:
     /// each parses or throws a config error, never traps.
     @Test func randomInputNeverCrashes() {
-        var rng = TOMLTestRandom(seed: 0x5EED)
+        var rng = SeededGenerator(seed: 0x5EED)
         let alphabet = Array("[]{}=.,\"'#\n\r\t \\abc01_-+:eExuTZ".utf8) + [0x00, 0x7F, 0xC3, 0xA9, 0xFF]
         let real = Array(urllib3PyprojectText.utf8)
         var parsed = 0, thrown = 0
@@ -423,15 +424,3 @@ enable_error_code = [
     }
 }
 
-/// A small seeded generator so random tests are repeatable.
-private struct TOMLTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
