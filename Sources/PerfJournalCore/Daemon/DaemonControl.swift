@@ -43,33 +43,9 @@ public enum DaemonControl {
         }
         defer { close(logFD) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
-        for fd in openDescriptors() where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(setsidFlag | Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)))
-
-        let argv = [executable, "daemon", "run", "-C", workspace.root]
-        let envp = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let code = withCStrings(argv) { a in withCStrings(envp) { e in posix_spawn(&pid, executable, &actions, &attributes, a, e) } }
-        guard code == 0 else {
-            throw PerfJournalError(.commandFailed, file: executable, "cannot start the daemon: \(String(cString: strerror(code)))")
-        }
+        let pid = try ChildProcess.spawn(
+            [executable, "daemon", "run", "-C", workspace.root], environment: ProcessInfo.processInfo.environment,
+            stdout: logFD, stderr: logFD, detachment: .newSession, closeInherited: true)
         guard waitUntilReady else { return }
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
@@ -82,29 +58,6 @@ public enum DaemonControl {
             }
             usleep(20_000)
         }
-    }
-
-    #if os(Linux)
-    /// glibc's POSIX_SPAWN_SETSID (not exported to Swift).
-    private static let setsidFlag: Int32 = 0x80
-    #else
-    private static let setsidFlag: Int32 = Int32(POSIX_SPAWN_SETSID)
-    #endif
-
-    private static func openDescriptors() -> [Int32] {
-        #if os(Linux)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return names.compactMap { Int32($0) }
-        #else
-        return Array(3..<256).filter { fcntl($0, F_GETFD) != -1 }
-        #endif
-    }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { pointers.forEach { free($0) } }
-        return body(pointers)
     }
 
     /// `daemon stop`: asks over the socket (SIGTERM when the socket does not answer) and waits for the

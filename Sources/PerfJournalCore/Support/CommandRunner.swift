@@ -39,44 +39,12 @@ public enum CommandRunner {
         }
         defer { if outFD != logFD { close(outFD) } }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        // The child must not inherit a blocked or ignored SIGTERM/SIGINT from us.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
         // `cd` inside the shell keeps this free of the non-portable addchdir action.
         let script = "cd \(shellQuote(directory)) && exec /bin/sh -c \(shellQuote(command))"
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        let argv = ["/bin/sh", "-c", script]
-        let envp = env.map { "\($0.key)=\($0.value)" }
-
         let start = monotonicSeconds()
-        var pid: pid_t = 0
-        let spawned = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnv in
-                posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArgv, cEnv)
-            }
-        }
-        guard spawned == 0 else {
-            throw PerfJournalError(.commandFailed, "cannot start /bin/sh: \(String(cString: strerror(spawned)))")
-        }
+        let pid = try ChildProcess.spawn(["/bin/sh", "-c", script], environment: env, stdout: outFD, stderr: logFD, detachment: .processGroup)
         RunningChildren.shared.add(pid)
         defer { RunningChildren.shared.remove(pid) }
 
@@ -118,12 +86,6 @@ public enum CommandRunner {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { pointers.forEach { free($0) } }
-        return body(pointers)
-    }
 }
 
 /// Process groups started by `CommandRunner`, so a signal handler can take them down with us.
