@@ -25,9 +25,11 @@ extension Repository {
             try Data((commit.hex + "\n").utf8).write(to: URL(fileURLWithPath: admin + "/HEAD"))
             try Data(("gitdir: " + admin + "\n").utf8).write(to: URL(fileURLWithPath: path + "/.git"))
         }
-        // Callers serialise work in a perfjournal worktree, so an index lock found here was left by a run
-        // that was killed; it would make every later checkout fail.
-        unlink(admin + "/index.lock")
+        // Callers serialise work in a perfjournal worktree, so a lock found in its admin dir (index.lock,
+        // HEAD.lock) was left by a run that was killed; it would make every later checkout fail.
+        for name in (try? fm.contentsOfDirectory(atPath: admin)) ?? [] where name.hasSuffix(".lock") {
+            unlink(admin + "/" + name)
+        }
         let worktree = try Repository(at: path)
         try worktree.forceCheckout(commit)
         return worktree

@@ -295,6 +295,49 @@ import Glibc
         }
     }
 
+    /// A watched branch deleted under the daemon: it says so and carries on, measuring the next commit.
+    @Test func deletedBranchIsLoggedAndTheDaemonCarriesOn() throws {
+        let (repo, _) = try Self.measuredRepository(autostart: false)
+        try repo.write(".perfjournal.toml", try repo.read(".perfjournal.toml").replacingOccurrences(of: "branches = [\"main\"]", with: "branches = [\"main\", \"topic\"]"))
+        #expect(try repo.read(".perfjournal.toml").contains("\"topic\""))
+        #expect(try repo.perfjournal("trust").status == 0)
+        try repo.commit("Watch topic too")
+        try repo.git("branch", "topic")
+        // In the foreground the daemon logs to stderr: keep it in a file to read.
+        let logPath = repo.sibling("daemon-stderr.log")
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: TestRepository.binary)
+        daemon.arguments = ["daemon", "run"]
+        daemon.currentDirectoryURL = URL(fileURLWithPath: repo.root)
+        daemon.environment = repo.environment
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle(forWritingAtPath: logPath)
+        try daemon.run()
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() } }
+        try Self.waitUntil("the daemon is up") { (try Self.status(repo)["daemon"] as? [String: Any])?["running"] as? Bool == true }
+        try repo.git("branch", "-D", "topic")
+        try repo.write("src/app.py", "def f():\n    return 11\n")
+        try repo.commit("perf: after the branch is gone")
+        let head = try repo.head()
+        try Self.waitUntil("the new commit is measured") { try Self.runs(repo, head).count == 1 }
+        #expect(daemon.isRunning)
+        try Self.waitUntil("the daemon logs the deleted branch") {
+            ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").contains("topic")
+        }
+    }
+
+    /// The repository deleted under a running daemon: it notices and exits cleanly.
+    @Test func repositoryDeletedUnderTheDaemonEndsIt() throws {
+        let (repo, _) = try Self.measuredRepository(autostart: false)
+        let daemon = try Self.launchForegroundDaemon(repo)
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() } }
+        try Self.waitUntil("the daemon is up") { (try Self.status(repo)["daemon"] as? [String: Any])?["running"] as? Bool == true }
+        try FileManager.default.removeItem(atPath: repo.root)
+        try Self.waitUntil("the daemon exits") { !daemon.isRunning }
+        #expect(daemon.terminationStatus == 0)
+    }
+
     static func launchForegroundDaemon(_ repo: TestRepository) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: TestRepository.binary)
