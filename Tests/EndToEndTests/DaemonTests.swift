@@ -327,6 +327,27 @@ import Glibc
         }
     }
 
+    /// With log.auto_write the daemon regenerates the progress log in the work tree after a run; it
+    /// never commits it.
+    @Test func daemonKeepsTheLogCurrentWhenAsked() throws {
+        let (repo, _) = try Self.measuredRepository(autostart: false)
+        try repo.write(".perfjournal.toml", try repo.read(".perfjournal.toml").replacingOccurrences(of: "auto_write = false", with: "auto_write = true"))
+        #expect(try repo.read(".perfjournal.toml").contains("auto_write = true"))
+        #expect(try repo.perfjournal("trust").status == 0)
+        try repo.commit("Keep the log current")
+        let daemon = try Self.launchForegroundDaemon(repo)
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() } }
+        try repo.write("src/app.py", "def f():\n    return 12\n")
+        try repo.commit("perf: return twelve")
+        let head = try repo.head()
+        try Self.waitUntil("the log names the new optimization") {
+            ((try? repo.read("PERFORMANCE.md")) ?? "").contains("return twelve")
+        }
+        #expect(try Self.runs(repo, head).count == 1)
+        #expect(try repo.head() == head)  // nothing committed on the user's behalf
+        #expect(try repo.git("status", "--porcelain").stdout.contains("PERFORMANCE.md"))
+    }
+
     /// The repository deleted under a running daemon: it notices and exits cleanly.
     @Test func repositoryDeletedUnderTheDaemonEndsIt() throws {
         let (repo, _) = try Self.measuredRepository(autostart: false)

@@ -78,12 +78,14 @@ public struct JobRunner {
             if copy.baseline { copy.baseline = false; copy.id = runID }
             try workspace.store.append(copy, to: commit)
             queue.remove(entry.path)
+            Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)
             return .reused(commit: hex, from: from.hex)
         }
         do {
             let run = try Measurement.measure(commit, in: workspace, config: config, baseline: false, runID: runID, progress: progress)
             try workspace.store.append(run, to: commit)
             queue.remove(entry.path)
+            Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)
             return .stored(commit: hex, summary: RunSummary.oneLine(run, commit: commit))
         } catch let error as PerfJournalError {
             if shouldStop() {
