@@ -5,8 +5,8 @@
 # Usage: Benchmarks/journal-speed.sh [path/to/perfjournal]  (default: a release build in .build-journal-release)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-$here/.build-journal-release/release/perfjournal}
-[ -x "$bin" ] || { echo "build first: swift build -c release --scratch-path .build-journal-release" >&2; exit 64; }
+bin=${1:-${PERFJOURNAL_BIN:-$here/.build/release/perfjournal}}
+[ -x "$bin" ] || { echo "build first: swift build -c release" >&2; exit 64; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export GIT_CONFIG_NOSYSTEM=1 HOME="$work/home" PERFJOURNAL_MACHINE=speed-machine
