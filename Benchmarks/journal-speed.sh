@@ -2,7 +2,7 @@
 # How fast the journal renders on a long history (run on demand, not a test):
 #   log over 10,000 commits with 2,000 journaled optimizations: target < 1 s median;
 #   pr-summary over a 100-commit range: target < 100 ms median.
-# Usage: Benchmarks/journal-speed.sh [path/to/perfjournal]  (default: a release build in .build-journal-release)
+# Usage: Benchmarks/journal-speed.sh [path/to/perfjournal]  (default: $PERFJOURNAL_BIN, else .build/release)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-${PERFJOURNAL_BIN:-$here/.build/release/perfjournal}}
