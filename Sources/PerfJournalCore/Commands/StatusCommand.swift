@@ -15,11 +15,6 @@ public enum StatusCommand {
         }
     }
 
-    public struct CommitRef: Codable, Equatable, Sendable {
-        public var commit: String
-        public var subject: String
-    }
-
     public struct BaselineInfo: Codable, Equatable, Sendable {
         public var commit: String
         public var subject: String
