@@ -305,15 +305,7 @@ import Glibc
         try repo.git("branch", "topic")
         // In the foreground the daemon logs to stderr: keep it in a file to read.
         let logPath = repo.sibling("daemon-stderr.log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: TestRepository.binary)
-        daemon.arguments = ["daemon", "run"]
-        daemon.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-        daemon.environment = repo.environment
-        daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle(forWritingAtPath: logPath)
-        try daemon.run()
+        let daemon = try Self.launchForegroundDaemon(repo, logPath: logPath)
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() } }
         try Self.waitUntil("the daemon is up") { (try Self.status(repo)["daemon"] as? [String: Any])?["running"] as? Bool == true }
         try repo.git("branch", "-D", "topic")
@@ -359,14 +351,20 @@ import Glibc
         #expect(daemon.terminationStatus == 0)
     }
 
-    static func launchForegroundDaemon(_ repo: TestRepository) throws -> Process {
+    /// `daemon run` in the foreground; its log (stderr) goes to `logPath` when given.
+    static func launchForegroundDaemon(_ repo: TestRepository, logPath: String? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: TestRepository.binary)
         p.arguments = ["daemon", "run"]
         p.currentDirectoryURL = URL(fileURLWithPath: repo.root)
         p.environment = repo.environment
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        if let logPath {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            p.standardError = FileHandle(forWritingAtPath: logPath)
+        } else {
+            p.standardError = FileHandle.nullDevice
+        }
         try p.run()
         return p
     }
