@@ -98,49 +98,42 @@ enum DemoProject {
 
         """
 
+    /// The first optimization: the slow module with a set for membership.
+    static let setModule = slowModule.replacingOccurrences(of: """
+            seen = []
+            for word in text.lower().split():
+                if word not in seen:
+                    seen.append(word)
+            return seen
+        """, with: """
+            seen = set()
+            ordered = []
+            for word in text.lower().split():
+                if word not in seen:
+                    seen.add(word)
+                    ordered.append(word)
+            return ordered
+        """)
+
+    /// The second, on top of the first: count once with Counter.
+    static let counterModule = setModule
+        .replacingOccurrences(of: "\"\"\"Word statistics.\"\"\"\n", with: "\"\"\"Word statistics.\"\"\"\nfrom collections import Counter\n")
+        .replacingOccurrences(of: """
+                words = text.lower().split()
+                return {word: words.count(word) for word in unique_words(text)}
+            """, with: """
+                return dict(Counter(text.lower().split()))
+            """)
+
     static let optimizations = [
         Optimization(
             subject: "perf: track seen words in a set",
             body: "Membership in a list is linear; a set makes unique_words linear overall.",
-            module: slowModule.replacingOccurrences(of: """
-                    seen = []
-                    for word in text.lower().split():
-                        if word not in seen:
-                            seen.append(word)
-                    return seen
-                """, with: """
-                    seen = set()
-                    ordered = []
-                    for word in text.lower().split():
-                        if word not in seen:
-                            seen.add(word)
-                            ordered.append(word)
-                    return ordered
-                """)),
+            module: setModule),
         Optimization(
             subject: "perf: count word frequencies in one pass",
             body: "list.count per distinct word rescanned the text each time; Counter counts once.",
-            module: """
-                \"\"\"Word statistics.\"\"\"
-                from collections import Counter
-
-
-                def unique_words(text):
-                    \"\"\"Distinct lower-cased words, in order of first appearance.\"\"\"
-                    seen = set()
-                    ordered = []
-                    for word in text.lower().split():
-                        if word not in seen:
-                            seen.add(word)
-                            ordered.append(word)
-                    return ordered
-
-
-                def word_frequencies(text):
-                    \"\"\"How often each word occurs, in order of first appearance.\"\"\"
-                    return dict(Counter(text.lower().split()))
-
-                """),
+            module: counterModule),
     ]
 
     static let files: [(String, String)] = [
