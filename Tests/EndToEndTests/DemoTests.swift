@@ -39,7 +39,7 @@ import Testing
             #expect(results.count == 2)
             #expect(results.allSatisfy { (($0["samples"] as? [Double])?.count ?? 0) >= 5 })
             #expect((run["tests"] as? [String: Any])?["status"] as? String == "passed")
-            #expect((run["bench"] as? [String: Any])?["exitStatus"] as? Int == 0)
+            #expect((run["bench"] as? [String: Any])?["exit_status"] as? Int == 0)
         }
         let log = try String(contentsOfFile: directory + "/PERFORMANCE.md", encoding: .utf8)
         #expect(log.components(separatedBy: "### Optimization").count - 1 == 2)

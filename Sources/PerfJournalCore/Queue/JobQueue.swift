@@ -30,6 +30,11 @@ public struct JobQueue {
         /// Set when claimed: when the run started and which process runs it.
         public var started: String?
         public var pid: Int32?
+
+        enum CodingKeys: String, CodingKey {
+            case commit, reason, enqueued, started, pid
+            case runID = "run_id"
+        }
     }
 
     public struct Entry: Sendable, Equatable {

@@ -12,6 +12,11 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
     public var arch: String
     public var os: String
 
+    enum CodingKeys: String, CodingKey {
+        case id, hostname, cpu, cores, arch, os
+        case memoryBytes = "memory_bytes"
+    }
+
     public init(id: String, hostname: String, cpu: String, cores: Int, memoryBytes: UInt64, arch: String, os: String) {
         self.id = id
         self.hostname = hostname

@@ -73,6 +73,13 @@ public struct CommandRecord: Codable, Sendable, Equatable {
     public var duration: Double
     public var timedOut: Bool
 
+    // snake_case, like every other key perfjournal writes.
+    enum CodingKeys: String, CodingKey {
+        case command, duration
+        case exitStatus = "exit_status"
+        case timedOut = "timed_out"
+    }
+
     public init(command: String, exitStatus: Int32, duration: Double, timedOut: Bool = false) {
         self.command = command
         self.exitStatus = exitStatus
