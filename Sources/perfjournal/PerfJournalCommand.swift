@@ -18,7 +18,7 @@ struct PerfJournalCommand: ParsableCommand {
             InitSubcommand.self, BaselineSubcommand.self, RunSubcommand.self, RecordSubcommand.self,
             ShowSubcommand.self, StatusSubcommand.self, ImportSubcommand.self, DemoSubcommand.self,
             CompareSubcommand.self, CheckSubcommand.self, LogSubcommand.self, ChecklistSubcommand.self,
-            PRSummarySubcommand.self, DaemonSubcommand.self, TrustSubcommand.self, HookSubcommand.self,
+            PRSummarySubcommand.self, FetchSubcommand.self, DaemonSubcommand.self, TrustSubcommand.self, HookSubcommand.self,
         ]
     )
 }

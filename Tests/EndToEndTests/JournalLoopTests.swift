@@ -216,4 +216,44 @@ import Testing
         }
         #expect(try repo.git("fsck", "--no-progress").status == 0)
     }
+
+    /// Two clones store runs at once (one commit in common); their notes diverge, so a plain push of
+    /// the second is refused. `perfjournal fetch` merges them (every run once), and the push then
+    /// fast-forwards; the first clone gets everything back the same way.
+    @Test func divergedNotesFromTwoClonesMergeWithFetch() throws {
+        let repo = try TestRepository()
+        try repo.write("a.txt", "1\n")
+        try repo.commit("one")
+        try repo.write("a.txt", "2\n")
+        try repo.commit("two")
+        let bare = repo.sibling("remote.git")
+        try repo.git("init", "-q", "--bare", "-b", "main", bare)
+        try repo.git("remote", "add", "origin", bare)
+        try repo.git("push", "-q", "origin", "main")
+        let other = repo.sibling("other")
+        try repo.git("clone", "-q", bare, other, in: repo.sibling(""))
+
+        #expect(try repo.perfjournal("record", "HEAD", "--results", Self.pytestRun).status == 0)
+        #expect(try repo.perfjournal("record", "HEAD~1", "--results", Self.pytestRun).status == 0)
+        #expect(try repo.perfjournal("record", "HEAD", "--results", Self.pytestRun, in: other).status == 0)
+        try repo.git("push", "-q", "origin", "refs/notes/perfjournal")
+        let refused = try repo.git("push", "-q", "origin", "refs/notes/perfjournal", in: other, check: false)
+        #expect(refused.status != 0)
+
+        let fetched = try repo.perfjournal("fetch", "origin", in: other)
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(fetched.stdout.contains("merged runs on 2 commits"), "\(fetched.stdout)")  // one shared, one new here
+        try repo.git("push", "-q", "origin", "refs/notes/perfjournal", in: other)
+        let back = try repo.perfjournal("fetch", in: repo.root)
+        #expect(back.status == 0, "\(back.stderr)")
+
+        for directory in [repo.root, other] {
+            let head = try Self.json(try repo.git("notes", "--ref=perfjournal", "show", "HEAD", in: directory).stdout)
+            #expect((head["runs"] as? [Any])?.count == 2, "\(directory)")
+            let previous = try Self.json(try repo.git("notes", "--ref=perfjournal", "show", "HEAD~1", in: directory).stdout)
+            #expect((previous["runs"] as? [Any])?.count == 1, "\(directory)")
+            #expect(try repo.git("fsck", "--no-progress", in: directory).status == 0)
+        }
+        #expect(try repo.perfjournal("fetch", in: other).stdout.contains("up to date"))
+    }
 }
