@@ -301,13 +301,8 @@ final class Context {
     }
 
     func compareWith(parent reference: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
-        guard let note, let latest = note.runs.last, let referenceNote = try self.note(at: reference) else { return (reference, nil) }
-        let machine = latest.machine.id
-        let before = referenceNote.runs.filter { $0.machine.id == machine }
-        guard !before.isEmpty else { return (reference, nil) }
-        let after = note.runs.filter { $0.machine.id == machine }
-        let options = ComparisonOptions(stats: config.stats)
-        return (reference, Comparator.compare(before: RunPool.pool(before), after: RunPool.pool(after), options: options))
+        guard let note, let referenceNote = try self.note(at: reference) else { return (reference, nil) }
+        return (reference, RunComparison.compare(note, with: referenceNote, stats: config.stats))
     }
 
     func improvementRule(_ comparison: Comparison?, measured: Bool, reference: ObjectID?) -> RuleOutcome {

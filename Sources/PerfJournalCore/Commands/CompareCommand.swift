@@ -132,10 +132,10 @@ struct Sides {
             throw PerfJournalError(.notMeasured, file: workspace.root, "\(spec) (\(commit.short)) has no stored runs (`perfjournal run \(spec)`)")
         }
         var chosen = machine ?? latest.machine.id
-        var runs = note.runs.filter { $0.machine.id == chosen }
+        var runs = note.runs(on: chosen)
         if runs.isEmpty {
             chosen = latest.machine.id
-            runs = note.runs.filter { $0.machine.id == chosen }
+            runs = note.runs(on: chosen)
         }
         let machineInfo = (runs.last ?? latest).machine
         return Side(origin: .revision(commit), label: commit.short, results: RunPool.pool(runs.isEmpty ? [latest] : runs), machine: machineInfo)
@@ -175,6 +175,18 @@ enum RunPool {
                 q1: SummaryStats.quantile(parts.map(\.stats.q1).sorted(), 0.5), q3: SummaryStats.quantile(parts.map(\.stats.q3).sorted(), 0.5))
             return BenchmarkResult(name: name, unit: parts[0].unit, direction: parts[0].direction, samples: nil, stats: stats)
         }
+    }
+}
+
+/// A commit's runs against its reference's, on the machine of the commit's latest run; nil when either
+/// side has no run there. `check` and `status` judge a commit this way.
+enum RunComparison {
+    static func compare(_ note: Note, with reference: Note, stats: StatsConfig) -> Comparison? {
+        guard let machine = note.runs.last?.machine.id else { return nil }
+        let before = reference.runs(on: machine)
+        guard !before.isEmpty else { return nil }
+        return Comparator.compare(
+            before: RunPool.pool(before), after: RunPool.pool(note.runs(on: machine)), options: ComparisonOptions(stats: stats))
     }
 }
 

@@ -59,8 +59,7 @@ public enum MeasureCommands {
 
     /// The newest run of `commit`'s own tree, if any.
     static func ownRun(of commit: ObjectID, in workspace: Workspace) throws -> Run? {
-        let tree = try workspace.commit(commit).tree.hex
-        return try workspace.store.note(at: commit)?.runs.last { $0.tree == tree }
+        try workspace.store.note(at: commit)?.latestRun(ofTree: try workspace.commit(commit).tree)
     }
 
     /// Stores results produced elsewhere (CI, a saved file) on `revision`.

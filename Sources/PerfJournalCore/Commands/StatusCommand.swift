@@ -82,15 +82,10 @@ public enum StatusCommand {
                 last = LastRun(commit: newest.hex, subject: try workspace.commit(newest).subject, time: run.time,
                                benchmarks: run.results.count, tests: RunSummary.testsText(run.tests))
                 if let reference = try history.reference(of: newest), let before = try history.note(at: reference),
-                   let after = try history.note(at: newest) {
-                    let machine = run.machine.id
-                    let (a, b) = (before.runs.filter { $0.machine.id == machine }, after.runs.filter { $0.machine.id == machine })
-                    if !a.isEmpty {
-                        let options = (try? workspace.config()).map { ComparisonOptions(stats: $0.stats) } ?? ComparisonOptions()
-                        let comparison = Comparator.compare(before: RunPool.pool(a), after: RunPool.pool(b), options: options)
-                        last?.verdicts = Dictionary(grouping: comparison.benchmarks, by: \.verdict.rawValue).mapValues(\.count)
-                        last?.comparedWith = reference.hex
-                    }
+                   let after = try history.note(at: newest),
+                   let comparison = RunComparison.compare(after, with: before, stats: (try? workspace.config())?.stats ?? StatsConfig()) {
+                    last?.verdicts = Dictionary(grouping: comparison.benchmarks, by: \.verdict.rawValue).mapValues(\.count)
+                    last?.comparedWith = reference.hex
                 }
             }
             let recent = try since.suffix(recentLimit).reversed().map {

@@ -87,7 +87,7 @@ public enum Journal {
             guard let baseline else { return nil }
             for check in checks.reversed() where check.measured && check.kind != .merge {
                 guard let id = ObjectID(hex: check.commit), let note = try history.note(at: id) else { continue }
-                let runs = note.runs.filter { $0.machine.id == baseline.run.machine.id }
+                let runs = note.runs(on: baseline.run.machine.id)
                 guard !runs.isEmpty else { continue }
                 let comparison = Comparator.compare(
                     before: RunPool.pool(try baselineRuns()), after: RunPool.pool(runs), options: ComparisonOptions(stats: config.stats))
@@ -99,7 +99,7 @@ public enum Journal {
         /// Every baseline-machine run stored on the baseline commit (pooled, as `compare` does).
         func baselineRuns() throws -> [Run] {
             guard let baseline else { return [] }
-            let runs = try history.note(at: baseline.commit)?.runs.filter { $0.machine.id == baseline.run.machine.id } ?? []
+            let runs = try history.note(at: baseline.commit)?.runs(on: baseline.run.machine.id) ?? []
             return runs.isEmpty ? [baseline.run] : runs
         }
 

@@ -98,10 +98,10 @@ public struct PRSummary: Codable, Sendable, Equatable {
             if from != base { notes.append("base \(base.short) has no run: its nearest measured ancestor \(from.short) stands in") }
             if let to, to != from, let toNote = try session.history.note(at: to) {
                 if to != head { notes.append("head \(head.short) has no run: \(to.short) is the newest measured commit") }
-                let before = fromNote.runs.filter { $0.machine.id == latest.machine.id }
-                var after = toNote.runs.filter { $0.machine.id == latest.machine.id }
+                let before = fromNote.runs(on: latest.machine.id)
+                var after = toNote.runs(on: latest.machine.id)
                 if after.isEmpty, let last = toNote.runs.last {
-                    after = toNote.runs.filter { $0.machine.id == last.machine.id }
+                    after = toNote.runs(on: last.machine.id)
                     notes.append("\(to.short) has no run on machine \(latest.machine.id): compared across machines")
                 }
                 overall = Overall(from: from.hex, to: to.hex, comparison: Comparator.compare(
@@ -130,11 +130,11 @@ public struct PRSummary: Codable, Sendable, Equatable {
         }
         var points: [(ObjectID, [BenchmarkResult])] = []
         if let from, let note = try session.history.note(at: from) {
-            points.append((from, RunPool.pool(note.runs.filter { $0.machine.id == machine })))
+            points.append((from, RunPool.pool(machine.map { note.runs(on: $0) } ?? [])))
         }
         for check in checks where check.measured && check.kind != .merge {
             guard let id = ObjectID(hex: check.commit), let note = try session.history.note(at: id) else { continue }
-            let same = note.runs.filter { $0.machine.id == machine }
+            let same = machine.map { note.runs(on: $0) } ?? []
             if same.isEmpty, let other = note.runs.last {
                 warnings.append(Warning(kind: "other-machine", commit: check.commit,
                                         text: "measured only on another machine (\(other.machine.id)): \(check.subject)"))

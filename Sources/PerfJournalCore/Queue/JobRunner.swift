@@ -127,7 +127,7 @@ enum RunReuse {
 
     /// Does the note hold a run of this very tree (measured here or reused)?
     static func hasOwnRun(_ note: Note?, tree: ObjectID) -> Bool {
-        note?.runs.contains { $0.tree == tree.hex } ?? false
+        note?.latestRun(ofTree: tree) != nil
     }
 }
 

@@ -1,3 +1,5 @@
+import Git
+
 /// What perfjournal stores in git notes: one note per commit, holding every run made at that commit.
 
 /// The note attached to one commit under `refs/notes/perfjournal`.
@@ -10,6 +12,18 @@ public struct Note: Codable, Sendable, Equatable {
     public init(runs: [Run] = []) {
         self.schema = Self.currentSchema
         self.runs = runs
+    }
+}
+
+extension Note {
+    /// The runs made on `machine`: only those are ever compared with each other.
+    public func runs(on machine: String) -> [Run] {
+        runs.filter { $0.machine.id == machine }
+    }
+
+    /// The newest run of `tree` (made on this commit, or carried over from a commit with the same code).
+    public func latestRun(ofTree tree: ObjectID) -> Run? {
+        runs.last { $0.tree == tree.hex }
     }
 }
 
