@@ -346,19 +346,6 @@ extension Config {
     }
 }
 
-extension History {
-    /// The newest baseline run on `head` or its ancestors made on `machine`.
-    func baseline(at head: ObjectID, machine: String) throws -> Baseline? {
-        for commit in try graph.commits(from: head).reversed() {
-            guard let blob = measured[commit], try baselineIndex.holdsBaseline(blob), let note = try self.note(at: commit) else { continue }
-            if let run = note.runs.last(where: { $0.baseline && $0.machine.id == machine }) {
-                return Baseline(commit: commit, run: run)
-            }
-        }
-        return nil
-    }
-}
-
 enum OneChangeVerdict {
     static func outcome(_ finding: OneChangeFinding, message: CommitMessage) -> RuleOutcome {
         if finding.bundled { return RuleOutcome(.fail, "bundled: " + finding.reasons.joined(separator: "; ")) }

@@ -23,13 +23,15 @@ public struct History {
         public var run: Run
     }
 
-    /// The newest baseline run on `head` or its ancestors.
-    public func baseline(at head: ObjectID) throws -> Baseline? {
+    /// The newest baseline run on `head` or its ancestors (made on `machine`, when given).
+    public func baseline(at head: ObjectID, machine: String? = nil) throws -> Baseline? {
         guard !measured.isEmpty else { return nil }
         for commit in try graph.commits(from: head).reversed() {
             guard let blob = measured[commit], try baselineIndex.holdsBaseline(blob) else { continue }
             let note = try NoteCodec.decode(try workspace.repository.noteText(blob: blob), commit: commit)
-            if let run = note.runs.last(where: \.baseline) { return Baseline(commit: commit, run: run) }
+            if let run = note.runs.last(where: { $0.baseline && (machine == nil || $0.machine.id == machine) }) {
+                return Baseline(commit: commit, run: run)
+            }
         }
         return nil
     }
