@@ -198,7 +198,7 @@ extension StatusCommand {
                 .map { Waiting(commit: $0.job.commit, reason: $0.job.reason, enqueued: $0.job.enqueued) }
             let running = queue.running().first.map { entry -> Running in
                 let started = entry.job.started ?? ""
-                let elapsed = ISO8601DateFormatter().date(from: started).map { max(0, Date().timeIntervalSince($0)) }
+                let elapsed = Timestamp.date(iso8601: started).map { max(0, Date().timeIntervalSince($0)) }
                 return Running(commit: entry.job.commit, reason: entry.job.reason, started: started, elapsedSeconds: elapsed,
                                log: JobRunner.logPath(in: workspace, commit: entry.job.commit, runID: entry.job.runID), pid: entry.job.pid)
             }

@@ -8,6 +8,13 @@ enum Timestamp {
         return formatter.string(from: date)
     }
 
+    /// The moment an `iso8601` string names; nil for anything else.
+    static func date(iso8601 text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
     /// "20261129T170312", for file names.
     static func compact(_ date: Date) -> String {
         iso8601(date).filter { $0 != "-" && $0 != ":" && $0 != "Z" }
