@@ -1,12 +1,15 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The pipeline, bottom to top; each target sees only the ones below it (see ARCHITECTURE.md):
+// Support -> Results -> Statistics; Config; Git -> Store -> Rules -> Journal -> Runner -> PerfJournalKit -> perfjournal.
+// Across targets the code uses `package` access; `public` is the library's API.
 let package = Package(
     name: "perfjournal",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "perfjournal", targets: ["perfjournal"]),
-        .library(name: "PerfJournalCore", targets: ["PerfJournalCore"]),
+        .library(name: "PerfJournalKit", targets: ["PerfJournalKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,14 +24,37 @@ let package = Package(
         ),
         // The safe layer: owns every libgit2 pointer, throws GitError, speaks Swift types.
         .target(name: "Git", dependencies: ["CGit2"]),
-        // Formats -> results model -> statistics -> rules -> journal. Writes to streams, never prints.
+        // What every layer shares: output streams, PerfJournalError, display, files, locks, child processes, hashing.
+        .target(name: "Support"),
+        // The results model and the readers of pytest-benchmark, hyperfine and Google Benchmark files.
+        .target(name: "Results", dependencies: ["Support"]),
+        // The verdict: estimators, tests and Holm correction over two sides' results, and its table.
+        .target(name: "Statistics", dependencies: ["Results", "Support"]),
+        // `.perfjournal.toml`: the TOML parser, the schema, the typed config and project detection.
+        .target(name: "Config", dependencies: ["Results", "Support"]),
+        // Runs and notes in git (refs/notes/perfjournal), history walks, machines, and the Workspace.
+        .target(name: "Store", dependencies: ["Git", "Config", "Statistics", "Results", "Support"]),
+        // The commit rules (one change, API surface, baseline, tests, improvement) and the check engine.
+        .target(name: "Rules", dependencies: ["Git", "Store", "Config", "Statistics", "Results", "Support"]),
+        // The progress log, the checklist, the PR summary and their templates (embedded with the hooks).
         .target(
-            name: "PerfJournalCore",
-            dependencies: ["Git", .product(name: "Mustache", package: "swift-mustache")],
+            name: "Journal",
+            dependencies: [
+                "Git", "Rules", "Store", "Config", "Statistics", "Results", "Support",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             plugins: ["EmbedResourcesPlugin"]
         ),
+        // Measuring a commit, the job queue and its runner, trust, re-runs, and the daemon.
+        .target(name: "Runner", dependencies: ["Git", "Journal", "Rules", "Store", "Config", "Statistics", "Results", "Support"]),
+        // One entry point per command, which the CLI calls.
+        .target(
+            name: "PerfJournalKit",
+            dependencies: ["Git", "Runner", "Journal", "Rules", "Store", "Config", "Statistics", "Results", "Support"]
+        ),
+        // The command line: argument parsing only.
         .executableTarget(name: "perfjournal", dependencies: [
-            "PerfJournalCore",
+            "PerfJournalKit", "Runner", "Config", "Statistics", "Results", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Build-time tool: turns Hooks/ and Templates/ into Swift literals so the binary is self-contained.
@@ -37,7 +63,11 @@ let package = Package(
         // Helpers every test target shares (a seeded random generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git"]),
-        .testTarget(name: "PerfJournalCoreTests", dependencies: ["PerfJournalCore", "TestSupport"]),
+        // Unit tests of the library targets.
+        .testTarget(
+            name: "PerfJournalCoreTests",
+            dependencies: ["PerfJournalKit", "Runner", "Journal", "Rules", "Store", "Config", "Statistics", "Results", "Support", "TestSupport"]
+        ),
         // Drives the built binary through real git; depending on it makes `swift test` build it.
         .testTarget(name: "EndToEndTests", dependencies: ["perfjournal", "TestSupport"]),
     ],

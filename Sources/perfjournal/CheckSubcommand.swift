@@ -1,5 +1,6 @@
 import ArgumentParser
-import PerfJournalCore
+import PerfJournalKit
+import Support
 
 struct CheckSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(

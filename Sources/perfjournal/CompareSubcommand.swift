@@ -1,5 +1,7 @@
 import ArgumentParser
-import PerfJournalCore
+import PerfJournalKit
+import Statistics
+import Support
 
 struct CompareSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(

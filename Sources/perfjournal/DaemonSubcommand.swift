@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PerfJournalCore
+import PerfJournalKit
+import Runner
+import Support
 
 struct DaemonSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(

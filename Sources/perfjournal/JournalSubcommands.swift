@@ -1,5 +1,6 @@
 import ArgumentParser
-import PerfJournalCore
+import Journal
+import Support
 
 struct LogSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PerfJournalCore
+import PerfJournalKit
+import Results
+import Support
 
 struct BaselineSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(

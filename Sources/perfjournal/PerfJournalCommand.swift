@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PerfJournalCore
+import Results
+import Store
+import Support
 
 @main
 struct PerfJournalCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PerfJournalCore
+import PerfJournalKit
+import Support
 
 struct ShowSubcommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show what was measured at a commit.")

@@ -1,5 +1,5 @@
 import Testing
-@testable import PerfJournalCore
+@testable import Rules
 
 @Suite struct APISurfaceTests {
     func python(_ files: [(String, String)]) throws -> APISurface {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PerfJournalCore
+@testable import Results
+@testable import Support
 
 @Suite struct BenchmarkStorageTests {
     static let machine = "Linux-CPython-3.11-64bit"

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import PerfJournalCore
 import TestSupport
+@testable import Results
+@testable import Statistics
 
 
 func timing(_ name: String, _ samples: [Double], unit: String = "s") -> BenchmarkResult {

@@ -1,5 +1,5 @@
 import Testing
-@testable import PerfJournalCore
+@testable import Support
 
 @Suite struct ConfigSHA256Tests {
     /// FIPS 180-4 examples, padding boundaries (55/56/63/64 bytes) and a multi-block input; expected

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import PerfJournalCore
 import TestSupport
+@testable import Results
 
 @Suite struct FormatJSONParserTests {
     static func parse(_ text: String) throws(JSONParseError) -> JSONValue {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PerfJournalCore
+@testable import Results
+@testable import Support
 
 /// The files under Tests/Fixtures (real tool output; see its README.md).
 enum FormatFixtures {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 import Git
-@testable import PerfJournalCore
+@testable import Journal
+@testable import Results
+@testable import Rules
+@testable import Statistics
 
 @Suite struct JournalEscapeTests {
     @Test func inlineTextCannotBreakATableOrInjectHTML() {

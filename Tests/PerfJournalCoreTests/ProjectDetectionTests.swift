@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PerfJournalCore
+@testable import Config
+@testable import Support
 
 @Suite struct ProjectDetectionTests {
     @Test func uvProjectWithDependencyGroup() throws {

@@ -1,5 +1,6 @@
 import Testing
-@testable import PerfJournalCore
+@testable import Journal
+@testable import Results
 
 @Suite struct ResultsModelTests {
     @Test func statsFromSamplesMatchNumpy() throws {

@@ -1,5 +1,5 @@
 import Testing
-@testable import PerfJournalCore
+@testable import Rules
 
 @Suite struct RulesGlobTests {
     @Test func starStaysInOneSegment() {

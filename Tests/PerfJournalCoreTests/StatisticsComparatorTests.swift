@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import PerfJournalCore
 import TestSupport
+@testable import Results
+@testable import Statistics
 
 @Suite struct StatisticsComparatorTests {
     @Test func fewerThanFiveSamplesIsInconclusiveWithReason() throws {

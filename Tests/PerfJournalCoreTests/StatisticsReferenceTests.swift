@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PerfJournalCore
+@testable import Statistics
 
 /// The primitives against values scipy 1.17.1 computed (Tests/Reference/make_reference.py).
 @Suite struct StatisticsReferenceTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import PerfJournalCore
+@testable import Rules
+@testable import Support
 
 /// Each snippet marks lines with `@name` in a comment; the test asks for the innermost definition
 /// enclosing each marked line and expects `name` (with "top" meaning outside every definition).

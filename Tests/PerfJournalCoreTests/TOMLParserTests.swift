@@ -1,6 +1,7 @@
 import Testing
-@testable import PerfJournalCore
 import TestSupport
+@testable import Config
+@testable import Support
 
 /// urllib3's pyproject.toml (MIT), verbatim: a real file with arrays of inline tables, multi-line
 /// arrays, trailing commas, literal strings with backslashes and comments after values.

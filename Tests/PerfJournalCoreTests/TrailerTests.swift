@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PerfJournalCore
+@testable import Rules
 
 @Suite struct TrailerTests {
     /// Messages that exercise each branch of git's trailer-block rules.

@@ -1,0 +1,266 @@
+import Foundation
+import Results
+import Support
+
+/// perfjournal's configuration: `.perfjournal.toml` at the repository root, or the `[tool.perfjournal]`
+/// table of `pyproject.toml` (same keys under that prefix). When both exist `.perfjournal.toml` wins and
+/// `pyproject.toml` is not read at all. The keys, their defaults and their checks are listed once, in
+/// `ConfigSchema.keys`.
+public struct Config: Sendable, Equatable {
+    public var bench: BenchConfig
+    /// `nil` when the config has no `[test]` table.
+    public var test: TestConfig?
+    public var watch: WatchConfig
+    public var stats: StatsConfig
+    public var rules: RulesConfig
+    public var log: LogConfig
+    public var daemon: DaemonConfig
+    public var source: ConfigSource
+    /// Hex SHA-256 of a canonical rendering of perfjournal's own table (keys sorted, values typed), so
+    /// `perfjournal trust` approves exactly what will run: comments, formatting and the rest of
+    /// `pyproject.toml` do not change it; any change of a key or value does.
+    public var contentHash: String
+
+    public init(
+        bench: BenchConfig, test: TestConfig? = nil, watch: WatchConfig = .init(), stats: StatsConfig = .init(),
+        rules: RulesConfig = .init(), log: LogConfig = .init(), daemon: DaemonConfig = .init(),
+        source: ConfigSource = .init(path: Config.fileName, isPyproject: false), contentHash: String = ""
+    ) {
+        self.bench = bench
+        self.test = test
+        self.watch = watch
+        self.stats = stats
+        self.rules = rules
+        self.log = log
+        self.daemon = daemon
+        self.source = source
+        self.contentHash = contentHash
+    }
+
+    public static let fileName = ".perfjournal.toml"
+    public static let pyprojectFileName = "pyproject.toml"
+    /// Where perfjournal's keys live inside `pyproject.toml`.
+    public static let pyprojectTable = ["tool", "perfjournal"]
+
+    /// The schema writes test keys through this so that a `[test]` table with only some keys still builds one.
+    var testOrEmpty: TestConfig {
+        get { test ?? TestConfig(command: "") }
+        set { test = newValue }
+    }
+}
+
+/// Where a config was read from.
+public struct ConfigSource: Sendable, Equatable {
+    public var path: String
+    /// True when the keys came from `[tool.perfjournal]` in `pyproject.toml`.
+    public var isPyproject: Bool
+
+    public init(path: String, isPyproject: Bool) {
+        self.path = path
+        self.isPyproject = isPyproject
+    }
+}
+
+public struct BenchConfig: Sendable, Equatable {
+    /// Shell command that runs the benchmarks and writes `results`.
+    public var command: String
+    /// `nil`: detect the format from the result file.
+    public var format: ResultFormat?
+    /// The result file, relative to the checkout the command runs in.
+    public var results: String
+    /// Seconds before the command is killed.
+    public var timeout: Double
+    /// Globs matching the benchmark definitions; changing them needs a new baseline.
+    public var files: [String]
+
+    /// Where the result file goes unless the config says otherwise.
+    public static let defaultResults = ".perfjournal-results.json"
+
+    public init(command: String, format: ResultFormat? = nil, results: String = BenchConfig.defaultResults,
+                timeout: Double = 1800, files: [String] = ["benchmarks/**"]) {
+        self.command = command
+        self.format = format
+        self.results = results
+        self.timeout = timeout
+        self.files = files
+    }
+}
+
+public struct TestConfig: Sendable, Equatable {
+    public var command: String
+    public var timeout: Double
+
+    public init(command: String, timeout: Double = 1800) {
+        self.command = command
+        self.timeout = timeout
+    }
+}
+
+public struct WatchConfig: Sendable, Equatable {
+    /// Branches the daemon watches.
+    public var branches: [String]
+
+    public init(branches: [String] = ["main"]) {
+        self.branches = branches
+    }
+}
+
+public struct StatsConfig: Sendable, Equatable {
+    /// Significance level of the comparison test; 0 < alpha < 0.5.
+    public var alpha: Double
+    /// Smallest relative change worth reporting (0.01 = 1%); 0 < x < 1.
+    public var minEffect: Double
+    /// How many times an inconclusive comparison may rerun the benchmarks.
+    public var maxReruns: Int
+    /// Time budget for those reruns, in seconds.
+    public var maxSeconds: Double
+    /// `minEffect` overrides for noisy or very stable benchmarks, by benchmark name.
+    public var minEffectByBenchmark: [String: Double]
+
+    public init(alpha: Double = 0.05, minEffect: Double = 0.01, maxReruns: Int = 5, maxSeconds: Double = 900,
+                minEffectByBenchmark: [String: Double] = [:]) {
+        self.alpha = alpha
+        self.minEffect = minEffect
+        self.maxReruns = maxReruns
+        self.maxSeconds = maxSeconds
+        self.minEffectByBenchmark = minEffectByBenchmark
+    }
+
+    /// The smallest effect that counts for `benchmark`.
+    public func minEffect(for benchmark: String) -> Double {
+        minEffectByBenchmark[benchmark] ?? minEffect
+    }
+}
+
+public struct RulesConfig: Sendable, Equatable {
+    public enum Mode: String, Sendable, Equatable, CaseIterable {
+        /// Only commits marked `perf:` or carrying a `Perf-Change` trailer are held to the rules.
+        case perf
+        /// Every commit is.
+        case all
+    }
+
+    /// Tests, benchmarks, docs and CI: files that accompany any change.
+    public static let defaultIgnore = [
+        "tests/**", "test/**", "**/test_*.py", "**/*_test.go", "benchmarks/**", "bench/**", "docs/**", "*.md", "**/*.md",
+        ".github/**", ".gitlab-ci.yml", ".ci/**", "PERFORMANCE.md",
+    ]
+
+    public var mode: Mode
+    /// Globs of files that do not count against the one-change limits.
+    public var ignore: [String]
+    public var maxFiles: Int
+    public var maxSymbols: Int
+    public var maxModules: Int
+    /// Optional command that prints the public API, to detect API changes.
+    public var apiCommand: String?
+    public var changelog: String
+
+    public init(mode: Mode = .perf, ignore: [String] = RulesConfig.defaultIgnore,
+                maxFiles: Int = 4, maxSymbols: Int = 6, maxModules: Int = 1, apiCommand: String? = nil,
+                changelog: String = "CHANGELOG.md") {
+        self.mode = mode
+        self.ignore = ignore
+        self.maxFiles = maxFiles
+        self.maxSymbols = maxSymbols
+        self.maxModules = maxModules
+        self.apiCommand = apiCommand
+        self.changelog = changelog
+    }
+}
+
+public struct LogConfig: Sendable, Equatable {
+    public var path: String
+    /// Write the performance log without being asked.
+    public var autoWrite: Bool
+
+    public init(path: String = "PERFORMANCE.md", autoWrite: Bool = false) {
+        self.path = path
+        self.autoWrite = autoWrite
+    }
+}
+
+public struct DaemonConfig: Sendable, Equatable {
+    public var autostart: Bool
+
+    public init(autostart: Bool = true) {
+        self.autostart = autostart
+    }
+}
+
+public extension Config {
+    /// Loads `<root>/.perfjournal.toml`, else `[tool.perfjournal]` in `<root>/pyproject.toml`.
+    /// Throws `.config` "no perfjournal config (run `perfjournal init`)" naming the root when neither has one.
+    static func load(repositoryRoot: String) throws -> Config {
+        let own = joinPath(repositoryRoot, fileName)
+        if FileManager.default.fileExists(atPath: own) {
+            return try parse(table: TOML.parse(bytes: readBytes(own), file: own), path: own, isPyproject: false)
+        }
+        let pyproject = joinPath(repositoryRoot, pyprojectFileName)
+        if FileManager.default.fileExists(atPath: pyproject) {
+            let document = try TOML.parse(bytes: readBytes(pyproject), file: pyproject)
+            if document.value(at: pyprojectTable) != nil {
+                return try parse(table: document, path: pyproject, isPyproject: true)
+            }
+        }
+        throw PerfJournalError(.config, file: repositoryRoot,
+                               "no perfjournal config: no \(fileName) and no [tool.perfjournal] in \(pyprojectFileName) (run `perfjournal init`)")
+    }
+
+    static func parse(text: String, path: String, isPyproject: Bool) throws -> Config {
+        try parse(table: TOML.parse(text, file: path), path: path, isPyproject: isPyproject)
+    }
+
+    /// The TOML text `init` writes to `.perfjournal.toml` (stable key order, comments explaining each key,
+    /// round-trips through `parse`).
+    func tomlText() -> String {
+        ConfigSchema.tomlText(self)
+    }
+}
+
+extension Config {
+    static func parse(table document: TOMLTable, path: String, isPyproject: Bool) throws -> Config {
+        let table: TOMLTable
+        if isPyproject {
+            guard let value = document.value(at: pyprojectTable) else {
+                throw PerfJournalError(.config, file: path, "no [tool.perfjournal] table")
+            }
+            guard let t = value.table else {
+                throw PerfJournalError(.config, file: path, "line \(value.line): 'tool.perfjournal' must be a table, got \(value.tomlText)")
+            }
+            table = t
+        } else {
+            table = document
+        }
+        var config = try ConfigSchema.decode(table, file: path, keyPrefix: isPyproject ? "tool.perfjournal." : "")
+        config.source = ConfigSource(path: path, isPyproject: isPyproject)
+        config.contentHash = SHA256.hex(Array(canonicalText(.table(table)).utf8))
+        return config
+    }
+
+    /// An unambiguous rendering of a value without comments, layout or key order, for `contentHash`.
+    static func canonicalText(_ content: TOMLValue.Content) -> String {
+        switch content {
+        case .string(let s): return "s" + TOMLValue.quoted(s)
+        case .integer(let i): return "i" + String(i)
+        case .float(let d): return "f" + (d.isNaN ? "nan" : String(d))
+        case .boolean(let b): return b ? "true" : "false"
+        case .dateTime(let s): return "d" + TOMLValue.quoted(s)
+        case .array(let items): return "[" + items.map { canonicalText($0.content) }.joined(separator: ",") + "]"
+        case .table(let t):
+            let items = t.keys.sorted().compactMap { k in t[k].map { TOMLValue.quoted(k) + "=" + canonicalText($0.content) } }
+            return "{" + items.joined(separator: ",") + "}"
+        }
+    }
+
+    private static func joinPath(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PerfJournalError(.config, file: path, "cannot read the file")
+        }
+        return [UInt8](data)
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Git
+import Results
+import Statistics
+import Store
+import Support
+import protocol Support.OutputStream
+
+/// The PR body for the commits in base..head: the overall change, the optimizations, the checklist,
+/// warnings, a Mermaid chart and the full numbers.
+public struct PRSummary: Codable, Sendable, Equatable {
+    public struct Overall: Codable, Sendable, Equatable {
+        /// The measured commits compared (base, or its nearest measured ancestor; head, or its nearest
+        /// measured ancestor in the range).
+        public var from: String
+        public var to: String
+        public var comparison: Comparison
+    }
+
+    public struct Warning: Codable, Sendable, Equatable {
+        /// regression | noise | bundled | tests-failed | unmeasured | other-machine
+        public var kind: String
+        public var commit: String?
+        public var text: String
+    }
+
+    public var base: String
+    public var head: String
+    /// How the base was chosen: "--base", "upstream merge-base" or "baseline".
+    public var baseSource: String
+    public var notes: [String]
+    public var overall: Overall?
+    /// The optimizations of base..head, numbered from 1.
+    public var entries: [JournalEntry]
+    public var checklist: Checklist
+    public var warnings: [Warning]
+    public var chart: MermaidChart?
+
+    enum CodingKeys: String, CodingKey {
+        case base, head, notes, overall, entries, checklist, warnings, chart
+        case baseSource = "base_source"
+    }
+
+    public enum Format: String, Sendable, CaseIterable {
+        case markdown, json
+    }
+
+    // MARK: - Building
+
+    public static func run(
+        at path: String, base: String?, head: String?, format: Format, output: OutputStream
+    ) throws {
+        let workspace = try Workspace.open(at: path)
+        let headID = try head.map { try workspace.resolve($0) } ?? workspace.head()
+        let session = try Journal.Session(workspace: workspace, head: headID, extraBase: nil)
+        var notes: [String] = []
+        let baseID: ObjectID
+        let source: String
+        if let base {
+            baseID = try workspace.resolve(base)
+            source = "--base"
+        } else if let upstream = try? workspace.repository.resolveCommit("@{upstream}"),
+                  let mergeBase = try workspace.repository.mergeBase(upstream, headID) {
+            baseID = mergeBase
+            source = "upstream merge-base"
+        } else if let baseline = session.baseline {
+            baseID = baseline.commit
+            source = "baseline"
+            notes.append("no upstream branch: comparing from the baseline \(baseline.commit.short) (use --base to choose)")
+        } else {
+            throw PerfJournalError(.usage, "no upstream branch and no baseline to compare from: pass --base <rev>")
+        }
+        // One evaluation serves the log (for the checklist) and the range, when the range lies inside it.
+        let full = baseID == session.baseline?.commit || session.baseline == nil
+            ? session
+            : try Journal.Session(workspace: workspace, head: headID, extraBase: baseID)
+        let summary = try make(session: full, base: baseID, head: headID, source: source, notes: notes)
+        switch format {
+        case .json: output.write(try JSONText.encode(summary))
+        case .markdown: output.write(full.templates.render(.prSummary, summary.context()))
+        }
+    }
+
+    static func make(session: Journal.Session, base: ObjectID, head: ObjectID, source: String, notes: [String]) throws -> PRSummary {
+        let repository = session.workspace.repository
+        let inRange = Set(try repository.commits(from: head, hiding: [base]).map(\.hex))
+        let checks = session.allChecks.filter { inRange.contains($0.commit) }
+        var entries: [JournalEntry] = []
+        for check in checks where check.kind == .optimization {
+            entries.append(JournalEntry(number: entries.count + 1, check: check))
+        }
+        let rendered = try session.renderLog()
+        let checklist = try session.checklist(rendered: rendered)
+
+        // The measured stand-ins for base and head.
+        let from = try nearestMeasured(from: base, session: session, within: nil)
+        let to = try nearestMeasured(from: head, session: session, within: inRange)
+        var notes = notes
+        var overall: Overall?
+        var machine: String?
+        if let from, let fromNote = try session.history.note(at: from), let latest = fromNote.runs.last {
+            machine = latest.machine.id
+            if from != base { notes.append("base \(base.short) has no run: its nearest measured ancestor \(from.short) stands in") }
+            if let to, to != from, let toNote = try session.history.note(at: to) {
+                if to != head { notes.append("head \(head.short) has no run: \(to.short) is the newest measured commit") }
+                let before = fromNote.runs(on: latest.machine.id)
+                var after = toNote.runs(on: latest.machine.id)
+                if after.isEmpty, let last = toNote.runs.last {
+                    after = toNote.runs(on: last.machine.id)
+                    notes.append("\(to.short) has no run on machine \(latest.machine.id): compared across machines")
+                }
+                overall = Overall(from: from.hex, to: to.hex, comparison: Comparator.compare(
+                    before: RunPool.pool(before), after: RunPool.pool(after), options: ComparisonOptions(stats: session.config.stats)))
+            }
+        } else {
+            notes.append("nothing measured at or before the base \(base.short): no overall change")
+        }
+
+        var warnings: [Warning] = []
+        for entry in entries {
+            for flag in entry.flags {
+                let kind: String
+                switch flag.kind {
+                case .regression: kind = "regression"
+                case .noise: kind = "noise"
+                case .bundled: kind = "bundled"
+                case .testsFailed: kind = "tests-failed"
+                default: continue
+                }
+                warnings.append(Warning(kind: kind, commit: entry.commit, text: "\(entry.title) — \(flag.reason)"))
+            }
+        }
+        for check in checks where check.kind != .merge && !check.measured {
+            warnings.append(Warning(kind: "unmeasured", commit: check.commit, text: "not measured yet: \(check.subject)"))
+        }
+        var points: [(ObjectID, [BenchmarkResult])] = []
+        if let from, let note = try session.history.note(at: from) {
+            points.append((from, RunPool.pool(machine.map { note.runs(on: $0) } ?? [])))
+        }
+        for check in checks where check.measured && check.kind != .merge {
+            guard let id = ObjectID(hex: check.commit), let note = try session.history.note(at: id) else { continue }
+            let same = machine.map { note.runs(on: $0) } ?? []
+            if same.isEmpty, let other = note.runs.last {
+                warnings.append(Warning(kind: "other-machine", commit: check.commit,
+                                        text: "measured only on another machine (\(other.machine.id)): \(check.subject)"))
+                continue
+            }
+            points.append((id, RunPool.pool(same)))
+        }
+        return PRSummary(
+            base: base.hex, head: head.hex, baseSource: source, notes: notes, overall: overall, entries: entries,
+            checklist: checklist, warnings: warnings, chart: MermaidChart.make(points: points))
+    }
+
+    /// `start` or its nearest measured first-parent ancestor (staying inside `within` when given).
+    static func nearestMeasured(from start: ObjectID, session: Journal.Session, within: Set<String>?) throws -> ObjectID? {
+        var found: ObjectID?
+        try session.workspace.repository.walk(from: start, firstParentOnly: true) { commit in
+            if let within, !within.contains(commit.hex) { return false }
+            if session.history.measured[commit] != nil && !session.logOnly.contains(commit.hex) {
+                found = commit
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    // MARK: - Rendering
+
+    func context() -> [String: Any] {
+        var context: [String: Any] = [
+            "base": base,
+            "base_short": JournalFormat.short(base),
+            "head": head,
+            "head_short": JournalFormat.short(head),
+            "base_source": baseSource,
+            "notes": notes.map { MarkdownEscape.inline($0) },
+            "has_notes": !notes.isEmpty,
+            "entries": entries.map { entry -> [String: Any] in
+                var c = JournalFormat.entryContext(entry)
+                c["full_rows"] = JournalFormat.comparisonRows(entry.comparison, full: true)
+                return c
+            },
+            "has_entries": !entries.isEmpty,
+            "entry_count": entries.count,
+            "checklist": checklist.context(),
+            "warnings": warnings.map { w -> [String: Any] in
+                var row: [String: Any] = ["kind": w.kind, "text": MarkdownEscape.inline(w.text)]
+                if let c = w.commit { row["short"] = JournalFormat.short(c) }
+                return row
+            },
+            "has_warnings": !warnings.isEmpty,
+        ]
+        if let overall {
+            var o: [String: Any] = [
+                "from_short": JournalFormat.short(overall.from),
+                "to_short": JournalFormat.short(overall.to),
+                "rows": JournalFormat.comparisonRows(overall.comparison),
+                "full_rows": JournalFormat.comparisonRows(overall.comparison, full: true),
+            ]
+            if let g = JournalFormat.geometricMean(overall.comparison) { o["geomean"] = g }
+            context["overall"] = o
+        }
+        if let chart { context["chart"] = chart.context() }
+        return context
+    }
+}

@@ -1,0 +1,271 @@
+import Config
+import Foundation
+import Git
+import Journal
+import Runner
+import Store
+import Support
+import protocol Support.OutputStream
+
+/// `perfjournal status [--json]`: the baseline, which commits since it are measured, and the last result.
+public enum StatusCommand {
+    /// How many recent commits the human view lists.
+    static let recentLimit = 10
+
+    public static func run(at path: String, json: Bool, output: OutputStream) throws {
+        let report = try Report.make(workspace: try Workspace.open(at: path))
+        if json {
+            output.write(try JSONText.encode(report))
+        } else {
+            output.write(report.text())
+        }
+    }
+
+    public struct BaselineInfo: Codable, Equatable, Sendable {
+        public var commit: String
+        public var subject: String
+        public var time: String
+        public var machine: String
+        public var benchmarks: Int
+    }
+
+    public struct LastRun: Codable, Equatable, Sendable {
+        public var commit: String
+        public var subject: String
+        public var time: String
+        public var benchmarks: Int
+        public var tests: String
+        /// Against the nearest measured ancestor, on the same machine: how many benchmarks got each
+        /// verdict ("improved": 2, …), and that ancestor; nil when there is nothing to compare with.
+        public var verdicts: [String: Int]?
+        public var comparedWith: String?
+
+        enum CodingKeys: String, CodingKey {
+            case commit, subject, time, benchmarks, tests, verdicts
+            case comparedWith = "compared_with"
+        }
+    }
+
+    public struct Report: Codable, Equatable, Sendable {
+        public var head: String
+        public var baseline: BaselineInfo?
+        public var commitsSinceBaseline: Int
+        public var measured: [String]
+        public var unmeasured: [String]
+        public var recent: [RecentCommit]
+        public var last: LastRun?
+        public var daemon: DaemonInfo
+        public var queue: QueueInfo
+        /// The discipline's checklist; nil when it cannot be judged here (no config, for one).
+        public var checklist: Checklist?
+
+        public struct RecentCommit: Codable, Equatable, Sendable {
+            public var commit: String
+            public var subject: String
+            public var measured: Bool
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case head, baseline, measured, unmeasured, recent, last, daemon, queue, checklist
+            case commitsSinceBaseline = "commits_since_baseline"
+        }
+
+        static func make(workspace: Workspace) throws -> Report {
+            let head = try workspace.head()
+            let history = try History(workspace: workspace)
+            let (baseline, since) = try history.baselineAndCommitsSince(head: head)
+            let measured = since.filter { history.measured[$0] != nil }
+            let unmeasured = since.filter { history.measured[$0] == nil }
+
+            var baselineInfo: BaselineInfo?
+            if let baseline {
+                baselineInfo = BaselineInfo(
+                    commit: baseline.commit.hex, subject: try workspace.commit(baseline.commit).subject,
+                    time: baseline.run.time, machine: baseline.run.machine.id, benchmarks: baseline.run.results.count)
+            }
+            var last: LastRun?
+            if let newest = measured.last, let run = try history.note(at: newest)?.runs.last {
+                last = LastRun(commit: newest.hex, subject: try workspace.commit(newest).subject, time: run.time,
+                               benchmarks: run.results.count, tests: RunSummary.testsText(run.tests))
+                if let reference = try history.reference(of: newest), let before = try history.note(at: reference),
+                   let after = try history.note(at: newest),
+                   let comparison = RunComparison.compare(after, with: before, stats: (try? workspace.config())?.stats ?? StatsConfig()) {
+                    last?.verdicts = Dictionary(grouping: comparison.benchmarks, by: \.verdict.rawValue).mapValues(\.count)
+                    last?.comparedWith = reference.hex
+                }
+            }
+            let recent = try since.suffix(recentLimit).reversed().map {
+                RecentCommit(commit: $0.hex, subject: try workspace.commit($0).subject, measured: history.measured[$0] != nil)
+            }
+            return Report(
+                head: head.hex, baseline: baselineInfo, commitsSinceBaseline: since.count,
+                measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last,
+                daemon: .make(workspace), queue: .make(workspace),
+                checklist: try? ChecklistCache.checklist(workspace: workspace))
+        }
+
+        func text() -> String {
+            var lines: [String] = []
+            if let baseline {
+                lines.append("baseline  \(baseline.commit.prefix(7)) \(baseline.subject)")
+                lines.append("          \(baseline.benchmarks) benchmarks, \(baseline.time), machine \(baseline.machine)")
+            } else {
+                lines.append("baseline  none — run `perfjournal baseline` before changing anything")
+            }
+            lines.append("since baseline: \(commitsSinceBaseline) commit\(commitsSinceBaseline == 1 ? "" : "s"), \(measured.count) measured, \(unmeasured.count) not measured")
+            for c in recent {
+                lines.append("  \(c.measured ? "✓" : "·") \(c.commit.prefix(7)) \(c.subject)\(c.measured ? "" : "  (not measured)")")
+            }
+            if commitsSinceBaseline > recent.count { lines.append("  … \(commitsSinceBaseline - recent.count) earlier") }
+            if let last {
+                lines.append("last run  \(last.commit.prefix(7)) \(last.subject): \(last.benchmarks) benchmarks, \(last.tests)")
+                if let verdicts = last.verdicts, let reference = last.comparedWith {
+                    let counts = ["improved", "regressed", "unchanged", "inconclusive"].compactMap { v in verdicts[v].map { "\($0) \(v)" } }
+                    lines.append("          vs \(reference.prefix(7)): \(counts.joined(separator: ", "))")
+                }
+            }
+            lines.append(contentsOf: daemon.lines())
+            lines.append(contentsOf: queue.lines(daemonRunning: daemon.running))
+            if !unmeasured.isEmpty {
+                lines.append("next      perfjournal run \(unmeasured.count == 1 ? String(unmeasured[0].prefix(7)) : "<rev>…")  (measures commits without a run)")
+            }
+            if let checklist {
+                lines.append("checklist")
+                for item in checklist.items { lines.append("  \(item.status.mark) \(item.title): \(item.summary)") }
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}
+
+extension StatusCommand {
+    public struct DaemonInfo: Codable, Equatable, Sendable {
+        public var running: Bool
+        public var pid: Int32?
+        /// idle, running, paused, stopping (from the daemon itself); nil when it did not answer.
+        public var state: String?
+        public var last: String?
+        public var log: String
+        public var socket: String
+
+        static func make(_ workspace: Workspace) -> DaemonInfo {
+            let report = DaemonControl.report(workspace)
+            return DaemonInfo(running: report.running, pid: report.pid, state: report.live?.state, last: report.live?.last,
+                              log: report.log, socket: report.socket)
+        }
+
+        func lines() -> [String] {
+            guard running else { return ["daemon    not running (`perfjournal daemon start`; queued jobs also run with `perfjournal run --pending`)"] }
+            var lines = ["daemon    running, pid \(pid.map(String.init) ?? "?")\(state.map { ", \($0)" } ?? ""), log \(log)"]
+            if let last { lines.append("          last: \(last)") }
+            return lines
+        }
+    }
+
+    public struct QueueInfo: Codable, Equatable, Sendable {
+        public var pending: [Waiting]
+        public var running: Running?
+        public var failed: [Failed]
+        /// Why queued jobs do not run (untrusted config, a rebase in progress), with how to fix it.
+        public var paused: String?
+
+        public struct Waiting: Codable, Equatable, Sendable {
+            public var commit: String
+            public var reason: String
+            public var enqueued: String
+        }
+
+        public struct Running: Codable, Equatable, Sendable {
+            public var commit: String
+            public var reason: String
+            public var started: String
+            public var elapsedSeconds: Double?
+            public var log: String?
+            public var pid: Int32?
+
+            enum CodingKeys: String, CodingKey {
+                case commit, reason, started, log, pid
+                case elapsedSeconds = "elapsed_seconds"
+            }
+        }
+
+        public struct Failed: Codable, Equatable, Sendable {
+            public var commit: String
+            public var reason: String
+        }
+
+        public var isDrained: Bool { pending.isEmpty && running == nil }
+
+        static func make(_ workspace: Workspace) -> QueueInfo {
+            let queue = JobQueue(workspace: workspace)
+            // The hook and the watcher may both queue a commit; it is measured once, so list it once.
+            var seen: Set<String> = []
+            let pending = queue.pending().filter { seen.insert($0.job.commit).inserted }
+                .map { Waiting(commit: $0.job.commit, reason: $0.job.reason, enqueued: $0.job.enqueued) }
+            let running = queue.running().first.map { entry -> Running in
+                let started = entry.job.started ?? ""
+                let elapsed = Timestamp.date(iso8601: started).map { max(0, Date().timeIntervalSince($0)) }
+                return Running(commit: entry.job.commit, reason: entry.job.reason, started: started, elapsedSeconds: elapsed,
+                               log: JobRunner.logPath(in: workspace, commit: entry.job.commit, runID: entry.job.runID), pid: entry.job.pid)
+            }
+            let failed = queue.failed().map { Failed(commit: $0.entry.job.commit, reason: $0.reason) }
+            var paused: String?
+            if case .failure(let reason) = JobRunner(workspace: workspace, progress: NullOutput()).readiness() { paused = reason.text }
+            return QueueInfo(pending: pending, running: running, failed: failed, paused: paused)
+        }
+
+        func lines(daemonRunning: Bool) -> [String] {
+            var lines: [String] = []
+            var summary = "queue     \(pending.count) waiting"
+            if let running {
+                summary += "; running \(running.commit.prefix(7)) (\(running.reason))"
+                if let elapsed = running.elapsedSeconds { summary += " for \(Display.seconds(elapsed))" }
+            }
+            if !failed.isEmpty { summary += "; \(failed.count) failed" }
+            lines.append(summary)
+            if let log = running?.log { lines.append("          log: \(log)") }
+            for job in pending.prefix(5) { lines.append("          · \(job.commit.prefix(7)) (\(job.reason))") }
+            if pending.count > 5 { lines.append("          … \(pending.count - 5) more") }
+            if let paused, !pending.isEmpty || daemonRunning { lines.append("paused    \(paused)") }
+            for job in failed.prefix(5) {
+                let reason = job.reason.split(separator: "\n")
+                lines.append("failed    \(job.commit.prefix(7)): \(reason.first ?? "")")
+                for more in reason.dropFirst() { lines.append("          \(more)") }
+            }
+            if !failed.isEmpty { lines.append("          retry them: `perfjournal run --retry-failed`") }
+            return lines
+        }
+    }
+
+    /// `status --follow`: redraws until the queue drains (or cannot drain: paused, or no daemon to run
+    /// it). On a terminal the screen is redrawn; otherwise a line is printed whenever the queue changes.
+    public static func follow(at path: String, terminal: Bool, interval: Double = 1, output: OutputStream) throws {
+        var lastLine = ""
+        while true {
+            let workspace = try Workspace.open(at: path)
+            let report = try Report.make(workspace: workspace)
+            if terminal {
+                output.write("\u{1B}[H\u{1B}[2J" + report.text())
+            } else {
+                let line = report.queue.lines(daemonRunning: report.daemon.running).first ?? ""
+                if line != lastLine { output.line(Timestamp.iso8601(Date()) + " " + line) }
+                lastLine = line
+            }
+            if report.queue.isDrained {
+                output.line("queue drained")
+                return
+            }
+            if report.queue.running == nil {
+                if let paused = report.queue.paused {
+                    output.line("queue paused: \(paused)")
+                    return
+                }
+                if !report.daemon.running {
+                    output.line("no daemon is running to drain the queue (`perfjournal daemon start` or `perfjournal run --pending`)")
+                    return
+                }
+            }
+            Thread.sleep(forTimeInterval: interval)
+        }
+    }
+}

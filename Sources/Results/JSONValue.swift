@@ -1,0 +1,430 @@
+import Foundation
+
+/// A parsed JSON document, as the result-file readers see it.
+///
+/// perfjournal parses result files with its own scanner rather than Foundation's: a 500 × 1,000-sample
+/// pytest-benchmark file is ~20 MB, which JSONSerialization and JSONDecoder take 300–750 ms to read,
+/// and both reject the bare `NaN` / `Infinity` tokens that Python's json module and Google Benchmark
+/// write. This scanner accepts those tokens (so a NaN can be reported as "NaN in benchmark X", not as
+/// malformed JSON) and says whether a broken document ended early (truncated) or is garbled.
+package enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    /// An array whose elements are all numbers: the bulk of every result file (raw samples),
+    /// kept unboxed so reading it costs one append per value.
+    case numbers([Double])
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    package subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    package var object: [String: JSONValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    /// The elements of an array (numbers boxed back into values).
+    package var elements: [JSONValue]? {
+        switch self {
+        case .array(let values): return values
+        case .numbers(let values): return values.map { .number($0) }
+        default: return nil
+        }
+    }
+
+    package var string: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    package var number: Double? {
+        if case .number(let x) = self { return x }
+        return nil
+    }
+
+    package var bool: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    /// What kind of JSON value this is, for messages ("expected a number, found a string").
+    package var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .numbers, .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+/// Why a document is not JSON. `truncated` when it ended in the middle of a value.
+package struct JSONParseError: Error, Equatable {
+    var truncated: Bool
+    var message: String
+}
+
+extension JSONValue {
+    /// Parses a whole document; anything but whitespace after the top-level value is an error.
+    package static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = data.withUnsafeBytes { raw in
+            var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
+            do throws(JSONParseError) {
+                return .success(try parser.parseDocument())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}
+
+private struct JSONParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var depth = 0
+    /// Deeper nesting than any result file needs; stops a hostile file from overflowing the stack.
+    static let maxDepth = 256
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        if index < bytes.count { throw garbled("unexpected text after the document") }
+        return value
+    }
+
+    // MARK: errors
+
+    func truncated() -> JSONParseError {
+        JSONParseError(truncated: true, message: "malformed JSON (truncated? the document ends in the middle of a value)")
+    }
+
+    /// A garbled document; says where, as line:column, because files are indented and line numbers help.
+    func garbled(_ what: String) -> JSONParseError {
+        var line = 1
+        var column = 1
+        for i in 0..<Swift.min(index, bytes.count) {
+            if bytes[i] == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return JSONParseError(truncated: false, message: "malformed JSON at line \(line), column \(column): \(what)")
+    }
+
+    // MARK: scanning
+
+    @inline(__always) mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        guard index < bytes.count else { throw truncated() }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "N"): try expectWord("NaN"); return .number(.nan)
+        case UInt8(ascii: "I"): try expectWord("Infinity"); return .number(.infinity)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw garbled("unexpected character '\(Self.printable(bytes[index]))'")
+        }
+    }
+
+    static func printable(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
+    }
+
+    mutating func expectWord(_ word: StaticString) throws(JSONParseError) {
+        let start = index
+        let utf8 = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        for expected in utf8 {
+            guard index < bytes.count else { throw truncated() }
+            guard bytes[index] == expected else {
+                index = start
+                throw garbled("unexpected character '\(Self.printable(bytes[start]))'")
+            }
+            index += 1
+        }
+    }
+
+    mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw garbled("nested too deeply") }
+        defer { depth -= 1 }
+        index += 1  // {
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        guard index < bytes.count else { throw truncated() }
+        if bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw truncated() }
+            guard bytes[index] == UInt8(ascii: "\"") else { throw garbled("expected a quoted member name") }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count else { throw truncated() }
+            guard bytes[index] == UInt8(ascii: ":") else { throw garbled("expected ':' after member name") }
+            index += 1
+            skipWhitespace()
+            members[key] = try parseValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw truncated() }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return .object(members)
+            default: throw garbled("expected ',' or '}' in object")
+            }
+        }
+    }
+
+    mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw garbled("nested too deeply") }
+        defer { depth -= 1 }
+        index += 1  // [
+        skipWhitespace()
+        guard index < bytes.count else { throw truncated() }
+        if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array([])
+        }
+        // Stay on the unboxed path while every element is a number.
+        var numbers: [Double] = []
+        var values: [JSONValue] = []
+        var allNumbers = true
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw truncated() }
+            if allNumbers && (bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index])) {
+                numbers.append(try parseNumber())  // the hot loop: raw samples
+            } else {
+                let value = try parseValue()
+                if allNumbers, case .number(let x) = value {
+                    numbers.append(x)  // NaN, Infinity
+                } else {
+                    if allNumbers {
+                        allNumbers = false
+                        values.reserveCapacity(numbers.count + 1)
+                        values.append(contentsOf: numbers.map { .number($0) })
+                        numbers = []
+                    }
+                    values.append(value)
+                }
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw truncated() }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return allNumbers ? .numbers(numbers) : .array(values)
+            default: throw garbled("expected ',' or ']' in array")
+            }
+        }
+    }
+
+    mutating func parseString() throws(JSONParseError) -> String {
+        index += 1  // opening quote
+        let start = index
+        // Fast path: no escapes, the string is the bytes between the quotes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return s
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw garbled("control character in string") }
+            index += 1
+        }
+        guard index < bytes.count else { throw truncated() }
+        var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return String(decoding: utf8, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw truncated() }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        // A surrogate pair; a lone high surrogate becomes U+FFFD.
+                        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                            index += 2
+                            let low = try parseHex4()
+                            if (0xDC00..<0xE000).contains(low) {
+                                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                scalar = 0xFFFD
+                            }
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    }
+                    let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    utf8.append(contentsOf: String(Character(character)).utf8)
+                default:
+                    index -= 2  // point at the backslash
+                    throw garbled("unknown escape '\\\(Self.printable(escape))' in string")
+                }
+            default:
+                if byte < 0x20 { throw garbled("control character in string") }
+                utf8.append(byte)
+                index += 1
+            }
+        }
+        throw truncated()
+    }
+
+    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard index < bytes.count else { throw truncated() }
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw garbled("bad \\u escape in string")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    /// Exact powers of ten a Double holds (10^22 is the largest).
+    static let powersOfTen: [Double] = (0...22).map { exponent in
+        var p = 1.0
+        for _ in 0..<exponent { p *= 10 }
+        return p
+    }
+
+    /// Validates the JSON number grammar (plus `-Infinity`), then converts. Numbers whose digits fit in
+    /// 2^53 with a power of ten up to 10^22 are exact in one multiply or divide (Clinger's fast path);
+    /// the rest go through the standard library's correctly rounded parser.
+    mutating func parseNumber() throws(JSONParseError) -> Double {
+        let start = index
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+            guard index < bytes.count else { throw truncated() }
+            if bytes[index] == UInt8(ascii: "I") {
+                try expectWord("Infinity")
+                return -.infinity
+            }
+        }
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var exponent = 0
+        guard index < bytes.count else { throw truncated() }
+        guard isDigit(bytes[index]) else { throw garbled("expected a digit in number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) {
+                accumulate(bytes[index], &mantissa, &significantDigits)
+                if significantDigits > 19 { exponent += 1 }
+                index += 1
+            }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count else { throw truncated() }
+            guard isDigit(bytes[index]) else { throw garbled("expected a digit after '.' in number") }
+            while index < bytes.count, isDigit(bytes[index]) {
+                accumulate(bytes[index], &mantissa, &significantDigits)
+                if significantDigits <= 19 { exponent -= 1 }
+                index += 1
+            }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            guard index < bytes.count else { throw truncated() }
+            var exponentNegative = false
+            if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+                guard index < bytes.count else { throw truncated() }
+            }
+            guard isDigit(bytes[index]) else { throw garbled("expected a digit in number's exponent") }
+            var written = 0
+            while index < bytes.count, isDigit(bytes[index]) {
+                if written < 100_000 { written = written * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
+                index += 1
+            }
+            exponent += exponentNegative ? -written : written
+        }
+        if significantDigits <= 19, mantissa <= 1 << 53, abs(exponent) <= 22 {
+            var value = Double(mantissa)
+            if exponent < 0 { value /= Self.powersOfTen[-exponent] } else { value *= Self.powersOfTen[exponent] }
+            return negative ? -value : value
+        }
+        // strtod straight from the buffer (correctly rounded, no String to allocate). The byte after the
+        // number stops it, so the number must not end the buffer; and if strtod stops elsewhere than we
+        // did (a locale whose decimal point is not '.'), the standard library's parser decides instead.
+        if index < bytes.count, let base = bytes.baseAddress {
+            let startPointer = UnsafeRawPointer(base + start).assumingMemoryBound(to: CChar.self)
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(startPointer, &end)
+            let stop: UnsafeRawPointer = UnsafeRawPointer(base + index)
+            if let end, UnsafeRawPointer(end) == stop { return value }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let value = Double(text) else { throw garbled("unreadable number '\(text)'") }
+        return value
+    }
+
+    @inline(__always) func isDigit(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10
+    }
+
+    /// Adds one digit to the mantissa; leading zeros are not significant, digits past 19 are only counted.
+    @inline(__always) func accumulate(_ byte: UInt8, _ mantissa: inout UInt64, _ significantDigits: inout Int) {
+        let digit = UInt64(byte - UInt8(ascii: "0"))
+        if significantDigits == 0 && digit == 0 { return }
+        significantDigits += 1
+        if significantDigits <= 19 { mantissa = mantissa * 10 + digit }
+    }
+}

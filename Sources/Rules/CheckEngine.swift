@@ -1,0 +1,381 @@
+import Config
+import Dispatch
+import Foundation
+import Git
+import Statistics
+import Store
+import Support
+
+/// Judges commits against the discipline's rules: baseline first, one change per commit, beyond the
+/// noise, tests green, API unchanged or documented. `check`, the hooks and the journal all read the
+/// rules from here.
+public enum CheckEngine {
+    /// The commits `check` looks at by default: from the upstream merge-base (else the baseline, else the
+    /// root) to HEAD, oldest first.
+    public static func defaultRange(workspace: Workspace) throws -> [ObjectID] {
+        let head = try workspace.head()
+        if let upstream = try? workspace.repository.resolveCommit("@{upstream}"),
+           let base = try workspace.repository.mergeBase(upstream, head) {
+            return try workspace.repository.commits(from: head, hiding: [base])
+        }
+        let history = try History(workspace: workspace)
+        return try history.commits(since: try history.baseline(at: head)?.commit, to: head)
+    }
+
+    /// Commits in `spec` ("A..B", or a single revision meaning that commit alone), oldest first.
+    public static func range(_ spec: String, workspace: Workspace) throws -> [ObjectID] {
+        if let dots = spec.range(of: "..") {
+            let from = String(spec[..<dots.lowerBound]), to = String(spec[dots.upperBound...])
+            let head = try workspace.resolve(to.isEmpty ? "HEAD" : to)
+            let base = try workspace.resolve(from.isEmpty ? "HEAD" : from)
+            return try workspace.repository.commits(from: head, hiding: [base])
+        }
+        return [try workspace.resolve(spec)]
+    }
+
+    public static func evaluate(workspace: Workspace, commits: [ObjectID]) throws -> [CommitCheck] {
+        let config = try workspace.config()
+        let context = try Context(workspace: workspace, config: config)
+        context.rangeHead = commits.last
+        let infos = try commits.map { try workspace.commit($0) }
+        // Diffs first (from the cache, else on every core, with changed lines and symbols only where the
+        // one-change rule needs them), so that every Python file of the range is then read by one python3.
+        var summaries: [DiffSummary?] = infos.map { info in
+            if info.isMerge { return DiffSummary(files: [], changes: []) }
+            guard let cached = context.diffs[info.id] else { return nil }
+            return context.kind(of: info) == .optimization && cached.changes == nil ? nil : cached
+        }
+        let missing = summaries.indices.filter { summaries[$0] == nil }
+        let requests = missing.map { DiffRequest(commit: infos[$0].id, lines: context.kind(of: infos[$0]) == .optimization) }
+        for (index, summary) in zip(missing, try DiffRequest.run(requests, repositoryPath: workspace.repository.gitDir)) {
+            summaries[index] = summary
+            context.diffs[infos[index].id] = summary
+        }
+        let done = summaries.map { $0! }
+        for (info, summary) in zip(infos, done) where !info.isMerge {
+            context.changedPaths[info.id] = summary.files.flatMap { [$0.path, $0.oldPath] }
+        }
+        try context.pythonAPI.prefetch(done.flatMap { d -> [PythonAPICache.File] in
+            let sides = APICheck.pythonSides(d.files, ignore: context.ignored)
+            return sides.old + sides.new
+        })
+        return try zip(infos, done).map { try context.check($0, summary: $1) }
+    }
+}
+
+/// One commit's diff against its first parent (and, with `lines`, the symbols its changes touch),
+/// computed on several threads, each with its own repository handle (libgit2 handles must not be
+/// shared between threads).
+struct DiffRequest: Sendable {
+    var commit: ObjectID
+    var lines: Bool
+
+    func summary(_ repository: Repository) throws -> DiffSummary {
+        let diff = try repository.diff(commit: commit, linesWanted: lines)
+        let changes = lines ? try ChangeAnalysis.changes(repository: repository, diff: diff) : nil
+        // Line numbers were only needed for the symbols.
+        let files = diff.map { f -> FileDiff in
+            var f = f
+            f.addedLines = []
+            f.deletedLines = []
+            return f
+        }
+        return DiffSummary(files: files, changes: changes)
+    }
+
+    static func run(_ requests: [DiffRequest], repositoryPath: String) throws -> [DiffSummary] {
+        let workers = min(max(1, System.activeProcessorCount), max(1, requests.count / 64))
+        if workers == 1 {
+            let repository = try Repository(at: repositoryPath)
+            return try requests.map { try $0.summary(repository) }
+        }
+        let results = UnsafeMutableBufferPointer<Result<DiffSummary, any Error>>.allocate(capacity: requests.count)
+        results.initialize(repeating: .success(DiffSummary(files: [], changes: nil)))
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let repository: Repository
+            do { repository = try Repository(at: repositoryPath) } catch {
+                for i in stride(from: worker, to: requests.count, by: workers) { slots[i] = .failure(error) }
+                return
+            }
+            for i in stride(from: worker, to: requests.count, by: workers) {
+                slots[i] = Result { try requests[i].summary(repository) }
+            }
+        }
+        return try results.map { try $0.get() }
+    }
+}
+
+/// What every commit's check shares: the config, the measured commits, and what was worked out once
+/// for the whole range (notes read, baselines and references along history, Python API surfaces), so
+/// checking a long history costs about one pass over it.
+final class Context {
+    let workspace: Workspace
+    let config: Config
+    let history: History
+    let pythonAPI: PythonAPICache
+    let diffs: DiffCache
+    let ignored: PathGlobs
+    let benchFiles: PathGlobs
+    /// Paths each commit changed against its first parent, filled from the range's diffs.
+    var changedPaths: [ObjectID: [String]] = [:]
+    var repository: Repository { workspace.repository }
+    private lazy var currentMachine = MachineFingerprint.current().id
+    private var notes: [ObjectID: Note?] = [:]
+    private var baselinesByMachine: [String: [ObjectID: BaselineState]] = [:]
+    private var coveredBy: [String: Set<ObjectID>] = [:]
+    /// The newest commit being checked: every parent in the range is its ancestor.
+    var rangeHead: ObjectID?
+    private var references: [ObjectID: ObjectID?] = [:]
+
+    init(workspace: Workspace, config: Config) throws {
+        self.workspace = workspace
+        self.config = config
+        self.history = try History(workspace: workspace)
+        self.ignored = PathGlobs(config.rules.ignore)
+        self.benchFiles = PathGlobs(config.bench.files)
+        self.diffs = DiffCache(cacheFile: workspace.stateDirectory + "/cache/diffs")
+        self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/python-api")
+    }
+
+    func note(at commit: ObjectID) throws -> Note? {
+        if let cached = notes[commit] { return cached }
+        let note = try history.note(at: commit)
+        notes[commit] = note
+        return note
+    }
+
+    /// For every ancestor of `head`: the newest baseline run on it or its ancestors (on `machine`, when
+    /// given). One pass over history, parents before children.
+    /// A commit's newest baseline, and the first benchmark definition changed since it (on the way
+    /// to that commit), if any.
+    struct BaselineState {
+        var baseline: History.Baseline
+        var position: Int
+        var benchChange: String?
+    }
+
+    func baselines(upTo head: ObjectID, machine: String?) throws -> (map: [ObjectID: BaselineState], order: [ObjectID]) {
+        var best: [ObjectID: BaselineState] = [:]
+        let order = try history.graph.commits(from: head)
+        for (position, commit) in order.enumerated() {
+            if let blob = history.measured[commit], try history.baselineIndex.holdsBaseline(blob),
+               let run = try note(at: commit)?.runs.last(where: { $0.baseline && (machine == nil || $0.machine.id == machine) }) {
+                best[commit] = BaselineState(baseline: History.Baseline(commit: commit, run: run), position: position)
+                continue
+            }
+            // The newest (latest in topological order) of the parents' baselines; a benchmark change on
+            // any parent's way from that same baseline counts.
+            let parents = try history.graph.parents(of: commit)
+            guard var chosen = parents.compactMap({ best[$0] }).max(by: { $0.position < $1.position }) else { continue }
+            chosen.benchChange = parents.compactMap { p in best[p].flatMap { $0.baseline.commit == chosen.baseline.commit ? $0.benchChange : nil } }.first
+            if chosen.benchChange == nil, parents.count == 1 {
+                chosen.benchChange = try paths(changedBy: commit).first { benchFiles.matches($0) }
+            }
+            best[commit] = chosen
+        }
+        return (best, order)
+    }
+
+    /// What `commit` changed against its first parent (paths only).
+    func paths(changedBy commit: ObjectID) throws -> [String] {
+        if let known = changedPaths[commit] { return known }
+        let files = try diffs[commit]?.files ?? repository.diff(commit: commit, linesWanted: false)
+        let paths = files.flatMap { [$0.path, $0.oldPath] }
+        changedPaths[commit] = paths
+        return paths
+    }
+
+    /// The newest baseline at or before `parent`. The map is made once for the newest commit checked
+    /// (every parent in the range is its ancestor) and again only for a parent outside it.
+    func baseline(before parent: ObjectID, machine: String?) throws -> BaselineState? {
+        let key = machine ?? ""
+        if let map = baselinesByMachine[key], let covered = coveredBy[key], covered.contains(parent) {
+            return map[parent]
+        }
+        // The first time: one pass up to the newest commit checked, which covers every parent in the
+        // range; a parent outside it gets a pass of its own.
+        let head = coveredBy[key] == nil ? (rangeHead ?? parent) : parent
+        let (map, order) = try baselines(upTo: head, machine: machine)
+        baselinesByMachine[key, default: [:]].merge(map) { _, new in new }
+        coveredBy[key, default: []].formUnion(order)
+        return map[parent]
+    }
+
+    /// The nearest measured first-parent ancestor of `commit` (memoized along the chain).
+    func reference(of commit: ObjectID) throws -> ObjectID? {
+        if let cached = references[commit] { return cached }
+        var chain: [ObjectID] = []
+        var current = try history.graph.parents(of: commit).first
+        var found: ObjectID?
+        while let c = current {
+            if history.measured[c] != nil { found = c; break }
+            if let cached = references[c] { found = cached; break }
+            chain.append(c)
+            current = try history.graph.parents(of: c).first
+        }
+        references[commit] = found
+        for c in chain { references[c] = found }
+        return found
+    }
+
+    func kind(of commit: Commit, message: CommitMessage? = nil) -> CommitKind {
+        if commit.isMerge { return .merge }
+        return config.rules.mode == .all || (message ?? CommitMessage(commit.message)).isOptimization ? .optimization : .support
+    }
+
+    func check(_ commit: Commit, summary: DiffSummary) throws -> CommitCheck {
+        let id = commit.id
+        let diff = summary.files
+        let message = CommitMessage(commit.message)
+        let kind = kind(of: commit, message: message)
+        let note = try self.note(at: id)
+        let run = note?.runs.last
+
+        var rules: [String: RuleOutcome] = [:]
+        rules[RuleName.tests.rawValue] = testsRule(run)
+        rules[RuleName.api.rawValue] = try apiRule(commit: commit, diff: diff, message: message)
+        var symbols: [String: [String]] = [:]
+        var comparison: Comparison?
+        var reference: ObjectID?
+        if kind == .optimization {
+            let changes = try summary.changes ?? ChangeAnalysis.changes(repository: repository, diff: try repository.diff(commit: id))
+            let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: config.oneChangeLimits)
+            symbols = finding.symbolsByFile
+            rules[RuleName.oneChange.rawValue] = OneChangeVerdict.outcome(finding, message: message)
+            rules[RuleName.baseline.rawValue] = try baselineRule(commit, machine: run?.machine.id ?? currentMachine)
+            (reference, comparison) = try compareWithReference(id, note: note)
+            rules[RuleName.improvement.rawValue] = improvementRule(comparison, measured: run != nil, reference: reference)
+        } else {
+            let why = kind == .merge ? "merge commit (compared against its first parent; not a journal entry)" : "not an optimization commit"
+            for rule in [RuleName.oneChange, .baseline, .improvement] { rules[rule.rawValue] = RuleOutcome(.unknown, why) }
+            if kind == .merge, let parent = commit.parents.first, note != nil {
+                (reference, comparison) = try compareWith(parent: parent, note: note)
+            }
+        }
+        return CommitCheck(
+            commit: id.hex, subject: commit.subject, kind: kind, rules: rules, title: message.title, body: message.body,
+            reference: reference?.hex, comparison: comparison, measured: run != nil, symbolsByFile: symbols,
+            changedPaths: diff.flatMap { $0.path == $0.oldPath ? [$0.path] : [$0.path, $0.oldPath] })
+    }
+
+    // MARK: baseline
+
+    /// An optimization needs a baseline run on an ancestor, on the same machine, with the benchmark
+    /// definitions (bench.files, bench.command) unchanged since.
+    func baselineRule(_ commit: Commit, machine: String) throws -> RuleOutcome {
+        guard let parent = commit.parents.first else {
+            return RuleOutcome(.fail, "the root commit has no ancestor to hold a baseline")
+        }
+        guard let state = try self.baseline(before: parent, machine: machine) else {
+            if try self.baseline(before: parent, machine: nil) != nil {
+                return RuleOutcome(.fail, "no baseline on this machine (\(machine)); run `perfjournal baseline <rev>` on it")
+            }
+            return RuleOutcome(.fail, "no baseline before this commit; run `perfjournal baseline` before changing anything")
+        }
+        let baseline = state.baseline
+        if let command = baseline.run.bench?.command, command != config.bench.command {
+            return RuleOutcome(.fail, "the bench command changed since the baseline at \(baseline.commit.short); run `perfjournal baseline` again")
+        }
+        if let touched = state.benchChange {
+            return RuleOutcome(.fail, "benchmark definitions changed since the baseline at \(baseline.commit.short) (\(touched)); run `perfjournal baseline` again")
+        }
+        return RuleOutcome(.pass, "baseline at \(baseline.commit.short)")
+    }
+
+    // MARK: tests
+
+    func testsRule(_ run: Run?) -> RuleOutcome {
+        guard let run else { return RuleOutcome(.unknown, "no run yet") }
+        guard let tests = run.tests else { return RuleOutcome(.unknown, "the run recorded no test outcome") }
+        switch tests.status {
+        case .passed: return RuleOutcome(.pass, RunSummary.testsText(tests))
+        case .failed: return RuleOutcome(.fail, RunSummary.testsText(tests))
+        case .timeout: return RuleOutcome(.fail, "the test suite timed out")
+        }
+    }
+
+    // MARK: improvement
+
+    /// Compares the commit's runs with those of its nearest measured first-parent ancestor.
+    func compareWithReference(_ id: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
+        guard let reference = try reference(of: id) else { return (nil, nil) }
+        return try compareWith(parent: reference, note: note)
+    }
+
+    func compareWith(parent reference: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
+        guard let note, let referenceNote = try self.note(at: reference) else { return (reference, nil) }
+        return (reference, RunComparison.compare(note, with: referenceNote, stats: config.stats))
+    }
+
+    func improvementRule(_ comparison: Comparison?, measured: Bool, reference: ObjectID?) -> RuleOutcome {
+        guard measured else { return RuleOutcome(.unknown, "no run yet") }
+        guard let reference else { return RuleOutcome(.unknown, "no measured ancestor to compare with") }
+        guard let comparison else { return RuleOutcome(.unknown, "\(reference.short) has no run on the same machine") }
+        let regressed = comparison.benchmarks.filter { $0.verdict == .regressed }
+        if !regressed.isEmpty {
+            return RuleOutcome(.fail, "regression: " + regressed.map { "\($0.name) \(Display.percent($0.ratio))" }.joined(separator: ", "))
+        }
+        let improved = comparison.benchmarks.filter { $0.verdict == .improved }
+        if improved.isEmpty {
+            return RuleOutcome(.fail, "not beyond noise: no benchmark improved against \(reference.short)")
+        }
+        return RuleOutcome(.pass, "improved: " + improved.map { "\($0.name) \(Display.percent($0.ratio))" }.joined(separator: ", "))
+    }
+
+    // MARK: API
+
+    func apiRule(commit: Commit, diff: [FileDiff], message: CommitMessage) throws -> RuleOutcome {
+        guard !commit.isMerge else { return RuleOutcome(.unknown, "merge commit") }
+        var surfaces: (() throws -> (old: APISurface, new: APISurface)?)?
+        if let command = config.rules.apiCommand, let parent = commit.parents.first {
+            let (workspace, timeout) = (self.workspace, config.test?.timeout ?? 1800)
+            surfaces = { try APICheck.commandSurfaces(command, old: parent, new: commit.id, workspace: workspace, timeout: timeout) }
+        }
+        return try APICheck.outcome(
+            diff: diff, message: message, config: config, ignore: ignored,
+            text: { blob in try blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) } },
+            python: { [pythonAPI] in try pythonAPI.surface($0) },
+            apiCommandSurfaces: surfaces)
+    }
+}
+
+extension Config {
+    /// The one-change limits, with the journal file always ignored.
+    package var oneChangeLimits: OneChangeLimits {
+        OneChangeLimits(
+            maxFiles: rules.maxFiles, maxSymbols: rules.maxSymbols, maxModules: rules.maxModules,
+            ignore: rules.ignore + [log.path, Config.fileName])
+    }
+}
+
+enum OneChangeVerdict {
+    static func outcome(_ finding: OneChangeFinding, message: CommitMessage) -> RuleOutcome {
+        if finding.bundled { return RuleOutcome(.fail, "bundled: " + finding.reasons.joined(separator: "; ")) }
+        if let scope = message.trailer("Perf-Scope") { return RuleOutcome(.pass, "broad change accepted (Perf-Scope: \(scope))") }
+        let files = finding.symbolsByFile.keys.count
+        return RuleOutcome(.pass, "one focused change (\(files) file\(files == 1 ? "" : "s"))")
+    }
+}
+
+/// Turns libgit2 diffs into the rules' view: per file, the symbols enclosing changed lines.
+package enum ChangeAnalysis {
+    package static func changes(repository: Repository, diff: [FileDiff]) throws -> [FileChange] {
+        try diff.map { file in
+            var change = FileChange(
+                path: file.path, oldPath: file.oldPath == file.path ? nil : file.oldPath, isBinary: file.isBinary || file.isSubmodule,
+                addedLines: file.addedLines.count, deletedLines: file.deletedLines.count, hunks: file.hunks)
+            guard !change.isBinary, let language = SourceLanguage(path: file.path) else { return change }
+            if let blob = file.oldBlob, !file.deletedLines.isEmpty {
+                let text = String(decoding: try repository.blobBytes(blob), as: UTF8.self)
+                change.oldSymbols = SymbolIndex.enclosingSymbols(lines: file.deletedLines, in: text, language: language)
+            }
+            if let blob = file.newBlob, !file.addedLines.isEmpty {
+                let text = String(decoding: try repository.blobBytes(blob), as: UTF8.self)
+                change.newSymbols = SymbolIndex.enclosingSymbols(lines: file.addedLines, in: text, language: language)
+            }
+            return change
+        }
+    }
+}

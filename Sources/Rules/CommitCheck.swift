@@ -1,0 +1,84 @@
+import Statistics
+
+/// What `perfjournal check` finds about one commit: its kind and each rule's outcome. The journal
+/// (log, checklist, PR summary) is rendered from these, so the rules are judged in one place only.
+
+public enum CommitKind: String, Codable, Sendable, Equatable {
+    /// A `perf:` commit, one with a `Perf-Change:` trailer, or any non-merge commit in mode "all".
+    case optimization
+    /// Measured, but not a journal entry (tests, benchmarks, docs, build…).
+    case support
+    case merge
+}
+
+public enum RuleStatus: String, Codable, Sendable, Equatable {
+    case pass, fail, unknown
+}
+
+public struct RuleOutcome: Codable, Sendable, Equatable {
+    public var status: RuleStatus
+    public var reason: String
+
+    public init(_ status: RuleStatus, _ reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// The rules, by their names in `check --json`.
+public enum RuleName: String, Codable, Sendable, CaseIterable {
+    case baseline
+    case oneChange = "one-change"
+    case improvement
+    case tests
+    case api
+}
+
+public struct CommitCheck: Codable, Sendable, Equatable {
+    /// Full hash.
+    public var commit: String
+    public var subject: String
+    public var kind: CommitKind
+    /// Keyed by `RuleName.rawValue`; every rule is present for an optimization, and for other kinds the
+    /// rules that apply to them (tests) with the rest "unknown".
+    public var rules: [String: RuleOutcome]
+    /// The journal title: the `Perf-Change:` trailer, else the subject without its `perf(scope):` prefix.
+    public var title: String
+    /// The commit body without trailers: the description in the log.
+    public var body: String
+    /// The measured commit this one is compared against (nearest measured first-parent ancestor, or the
+    /// baseline), and that comparison; nil when either side has no run.
+    public var reference: String?
+    public var comparison: Comparison?
+    /// True when the commit has a stored run.
+    public var measured: Bool
+    /// Touched symbols by file, for the one-change evidence.
+    public var symbolsByFile: [String: [String]]
+    /// Every path the commit changed (both sides of a rename); empty for a merge. Not in the JSON.
+    public var changedPaths: [String] = []
+
+    public init(
+        commit: String, subject: String, kind: CommitKind, rules: [String: RuleOutcome], title: String, body: String,
+        reference: String? = nil, comparison: Comparison? = nil, measured: Bool, symbolsByFile: [String: [String]] = [:],
+        changedPaths: [String] = []
+    ) {
+        self.changedPaths = changedPaths
+        self.commit = commit
+        self.subject = subject
+        self.kind = kind
+        self.rules = rules
+        self.title = title
+        self.body = body
+        self.reference = reference
+        self.comparison = comparison
+        self.measured = measured
+        self.symbolsByFile = symbolsByFile
+    }
+
+    public func rule(_ name: RuleName) -> RuleOutcome? { rules[name.rawValue] }
+
+    enum CodingKeys: String, CodingKey {
+        case commit, subject, kind, rules, title, body, reference, comparison, measured
+        case symbolsByFile = "symbols_by_file"
+    }
+}

@@ -1,0 +1,108 @@
+import Config
+import Foundation
+import Git
+import Results
+import Store
+import Support
+import protocol Support.OutputStream
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Measures one commit: checks it out in a perfjournal-owned worktree, runs the benchmark command and
+/// the test command there with their timeouts, captures both in one log, and returns the run. It
+/// stores nothing: the caller appends the run to the note only once it is complete.
+public enum Measurement {
+    public static func measure(
+        _ commit: ObjectID, in workspace: Workspace, config: Config, baseline: Bool,
+        worktree: String = "a", runID: String? = nil, progress: OutputStream
+    ) throws -> Run {
+        try workspace.ensureDirectory(workspace.logsDirectory)
+        try workspace.ensureDirectory(workspace.worktreesDirectory)
+        let info = try workspace.commit(commit)
+        let id = runID ?? UUID().uuidString.lowercased()
+        let stamp = Timestamp.compact(Date())
+        let logPath = "\(workspace.logsDirectory)/\(commit.short)-\(stamp)-\(id.prefix(8)).log"
+        let checkout = "\(workspace.worktreesDirectory)/\(worktree)"
+
+        do {
+            _ = try workspace.repository.checkoutDetachedWorktree(name: "perfjournal-\(worktree)", path: checkout, commit: commit)
+        } catch let error as GitError {
+            throw PerfJournalError(.repository, file: checkout, "cannot check out \(commit.short): \(error.message)")
+        }
+
+        let environment = [
+            "PERFJOURNAL_COMMIT": commit.hex,
+            "PERFJOURNAL_BASELINE": baseline ? "1" : "0",
+        ]
+        // A results file left by an earlier run must never pass for this run's.
+        let resultsPath = config.bench.results.hasPrefix("/") ? config.bench.results : checkout + "/" + config.bench.results
+        try? FileManager.default.removeItem(atPath: resultsPath)
+
+        progress.line("measuring \(commit.short) \(info.subject)")
+        progress.line("  bench: \(config.bench.command)")
+        appendToLog(logPath, "$ \(config.bench.command)\n")
+        let bench = try CommandRunner.run(
+            config.bench.command, in: checkout, logPath: logPath, timeout: config.bench.timeout, environment: environment)
+        let benchRecord = CommandRecord(command: config.bench.command, exitStatus: bench.exitStatus, duration: bench.duration, timedOut: bench.timedOut)
+        if bench.timedOut {
+            throw PerfJournalError(.timeout, file: logPath, "benchmark command timed out after \(Display.seconds(config.bench.timeout)) and was killed")
+        }
+        if bench.exitStatus != 0 {
+            throw PerfJournalError(.commandFailed, file: logPath, "benchmark command exited with status \(bench.exitStatus): \(config.bench.command)")
+        }
+        guard FileManager.default.fileExists(atPath: resultsPath) else {
+            throw PerfJournalError(.resultFile, file: resultsPath, "the benchmark command succeeded but wrote no results file (check bench.results)")
+        }
+        let results = try ResultFileReader.read(path: resultsPath, format: config.bench.format)
+
+        var tests: TestOutcome?
+        if let test = config.test {
+            progress.line("  test:  \(test.command)")
+            appendToLog(logPath, "\n$ \(test.command)\n")
+            let logStart = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
+            let outcome = try CommandRunner.run(test.command, in: checkout, logPath: logPath, timeout: test.timeout, environment: environment)
+            let testLog = readLog(logPath, from: logStart)
+            let summary = TestSummary.parse(log: testLog)
+            tests = TestOutcome(
+                status: outcome.timedOut ? .timeout : (outcome.exitStatus == 0 ? .passed : .failed),
+                run: CommandRecord(command: test.command, exitStatus: outcome.exitStatus, duration: outcome.duration, timedOut: outcome.timedOut),
+                passed: summary?.passed, failed: summary?.failed, skipped: summary?.skipped, errors: summary?.errors)
+        }
+
+        return Run(
+            id: id, source: .run, baseline: baseline, commit: commit.hex, tree: info.tree.hex, time: Timestamp.iso8601(Date()),
+            machine: .current(), bench: benchRecord, format: results.format, results: results.benchmarks,
+            problems: results.problems, tests: tests, log: logPath)
+    }
+
+    /// A run from a result file produced elsewhere (CI, `baseline --results`).
+    public static func recorded(
+        _ commit: ObjectID, in workspace: Workspace, resultsPath: String, format: ResultFormat?, baseline: Bool,
+        tests: TestOutcome.Status?, source: Run.Source = .record, id: String? = nil
+    ) throws -> Run {
+        let results = try ResultFileReader.read(path: resultsPath, format: format)
+        let info = try workspace.commit(commit)
+        return Run(
+            id: id ?? UUID().uuidString.lowercased(), source: source, baseline: baseline, commit: commit.hex, tree: info.tree.hex,
+            time: Timestamp.iso8601(Date()), machine: .current(), bench: nil, format: results.format,
+            results: results.benchmarks, problems: results.problems, tests: tests.map { TestOutcome(status: $0) }, log: nil)
+    }
+
+    static func appendToLog(_ path: String, _ text: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    static func readLog(_ path: String, from offset: Int) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(offset))
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,46 @@
+import Config
+import Foundation
+import Git
+import Statistics
+import Store
+import Support
+import protocol Support.OutputStream
+
+/// The sequential re-run design: at most K = 1 + max_reruns looks, each tested at alpha/K (Bonferroni
+/// over looks), so stopping as soon as everything is decided cannot inflate the error rate.
+package enum Rerun {
+    package static func untilDecided(
+        a: ObjectID, b: ObjectID, workspace: Workspace, config: Config, options: inout ComparisonOptions, sides: inout Sides,
+        allowCrossMachine: Bool, progress: OutputStream
+    ) throws -> Comparison {
+        let looks = 1 + config.stats.maxReruns
+        options.maxLooks = looks
+        let start = CommandRunner.monotonicSeconds()
+        var look = 1
+        while true {
+            options.look = look
+            let comparison = Comparator.compare(before: sides.before.results, after: sides.after.results, options: options)
+            let undecided = comparison.benchmarks.filter { $0.verdict == .inconclusive }
+            if undecided.isEmpty {
+                progress.line("decided after \(look) look\(look == 1 ? "" : "s")")
+                return comparison
+            }
+            if look >= looks || CommandRunner.monotonicSeconds() - start > config.stats.maxSeconds {
+                progress.line("budget spent (\(look) look\(look == 1 ? "" : "s"), stats.max_reruns = \(config.stats.maxReruns), stats.max_seconds = \(Int(config.stats.maxSeconds))): \(undecided.count) still inconclusive")
+                return comparison
+            }
+            look += 1
+            progress.line("look \(look) of \(looks): \(undecided.count) inconclusive; measuring \(a.short) and \(b.short) again, interleaved")
+            let lock = try FileLock(path: workspace.stateDirectory + "/run.lock") {
+                progress.line("waiting for another perfjournal run in this repository to finish…")
+            }
+            // A then B in their own worktrees, so drift over time hits both sides alike.
+            for (commit, worktree) in [(a, "a"), (b, "b")] {
+                let run = try Measurement.measure(commit, in: workspace, config: config, baseline: false, worktree: worktree, progress: progress)
+                try workspace.store.append(run, to: commit)
+            }
+            withExtendedLifetime(lock) {}
+            sides = try Sides.resolve(before: a.hex, after: b.hex, workspace: workspace, allowCrossMachine: allowCrossMachine)
+        }
+    }
+}

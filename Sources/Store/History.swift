@@ -1,0 +1,71 @@
+import Git
+
+
+/// Questions about runs along history: where is the baseline, what has been measured since.
+public struct History {
+    public let workspace: Workspace
+    /// Measured commits and their note blobs, read once.
+    public let measured: [ObjectID: ObjectID]
+    /// Ancestry from perfjournal's commit-graph cache: long histories are walked in memory.
+    public let graph: CommitGraph
+    /// Which note blobs hold a baseline run, cached by blob id.
+    package let baselineIndex: BaselineBlobIndex
+
+    public init(workspace: Workspace) throws {
+        self.workspace = workspace
+        self.measured = try workspace.store.measuredCommits()
+        self.graph = CommitGraph(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/commit-graph")
+        self.baselineIndex = BaselineBlobIndex(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/baseline-blobs")
+    }
+
+    public struct Baseline {
+        public var commit: ObjectID
+        public var run: Run
+
+        package init(commit: ObjectID, run: Run) {
+            self.commit = commit
+            self.run = run
+        }
+    }
+
+    /// The newest baseline run on `head` or its ancestors (made on `machine`, when given).
+    public func baseline(at head: ObjectID, machine: String? = nil) throws -> Baseline? {
+        guard !measured.isEmpty else { return nil }
+        for commit in try graph.commits(from: head).reversed() {
+            guard let blob = measured[commit], try baselineIndex.holdsBaseline(blob) else { continue }
+            let note = try NoteCodec.decode(try workspace.repository.noteText(blob: blob), commit: commit)
+            if let run = note.runs.last(where: { $0.baseline && (machine == nil || $0.machine.id == machine) }) {
+                return Baseline(commit: commit, run: run)
+            }
+        }
+        return nil
+    }
+
+    /// The newest baseline reachable from `head` and the commits after it, oldest first.
+    public func baselineAndCommitsSince(head: ObjectID) throws -> (baseline: Baseline?, commits: [ObjectID]) {
+        let baseline = try self.baseline(at: head)
+        return (baseline, try commits(since: baseline?.commit, to: head))
+    }
+
+    /// Commits after `baseline` up to `head`, oldest first; everything reachable when there is no baseline.
+    public func commits(since baseline: ObjectID?, to head: ObjectID) throws -> [ObjectID] {
+        try graph.commits(from: head, hiding: baseline.map { [$0] } ?? [])
+    }
+
+    public func note(at commit: ObjectID) throws -> Note? {
+        guard let blob = measured[commit] else { return nil }
+        return try workspace.store.note(blob: blob, commit: commit)
+    }
+
+    /// What `commit` is compared against: its nearest measured first-parent ancestor (the baseline at
+    /// the latest), or nil when none is measured.
+    public func reference(of commit: ObjectID) throws -> ObjectID? {
+        guard let parent = try graph.parents(of: commit).first else { return nil }
+        var found: ObjectID?
+        try graph.firstParents(from: parent) { c in
+            if measured[c] != nil { found = c; return false }
+            return true
+        }
+        return found
+    }
+}
