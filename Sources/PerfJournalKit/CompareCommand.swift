@@ -29,7 +29,7 @@ public enum CompareCommand {
         at path: String, before: String, after: String, options: Options, output: OutputStream, progress: OutputStream
     ) throws -> Comparison {
         let workspace = try? Workspace.open(at: path)
-        let config = try workspace.flatMap { ws in try? ws.config() }
+        let config = workspace.flatMap { ws in try? ws.config() }
         var comparisonOptions = config.map { ComparisonOptions(stats: $0.stats) } ?? ComparisonOptions()
 
         var sides = try Sides.resolve(before: before, after: after, workspace: workspace, allowCrossMachine: options.allowCrossMachine)

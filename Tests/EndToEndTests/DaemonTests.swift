@@ -359,7 +359,7 @@ import Glibc
         p.environment = repo.environment
         p.standardOutput = FileHandle.nullDevice
         if let logPath {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             p.standardError = FileHandle(forWritingAtPath: logPath)
         } else {
             p.standardError = FileHandle.nullDevice

@@ -80,7 +80,7 @@ private func makeRepository() throws -> (Repository, ObjectID, String) {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try repo.updateNote(ref: ref, commit: commit) { _ in "a" }
         let lock = path + "/.git/" + ref + ".lock"
-        FileManager.default.createFile(atPath: lock, contents: Data())
+        _ = FileManager.default.createFile(atPath: lock, contents: Data())
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: lock)
         try repo.updateNote(ref: ref, commit: commit) { ($0 ?? "") + "b" }
         #expect(try repo.noteText(ref: ref, commit: commit) == "ab")

@@ -189,7 +189,7 @@ public struct JobQueue {
         var commits: [String] = []
         for (entry, _) in failed() {
             if let commit = entry.commitID, !(pending() + running()).contains(where: { $0.job.commit == commit.hex }) {
-                try write(Job(commit: commit.hex, reason: "retry", enqueued: "", runID: newRunID()), commit: commit)
+                _ = try write(Job(commit: commit.hex, reason: "retry", enqueued: "", runID: newRunID()), commit: commit)
                 commits.append(commit.hex)
             }
             unlink(entry.path + ".reason")
