@@ -13,7 +13,6 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     /// The ref moved under a compare-and-swap.
     public var isModified: Bool { code == GIT_EMODIFIED.rawValue }
     public var isLocked: Bool { code == GIT_ELOCKED.rawValue }
-    public var isUnbornBranch: Bool { code == GIT_EUNBORNBRANCH.rawValue }
 
     public var description: String { "\(operation): \(message)" }
 

@@ -42,7 +42,6 @@ public final class Repository {
 
     public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
     public var isHeadUnborn: Bool { git_repository_head_unborn(pointer) == 1 }
-    public var isHeadDetached: Bool { git_repository_head_detached(pointer) == 1 }
 
     /// A merge, rebase, cherry-pick or bisect in progress, by name; nil when none.
     public var operationInProgress: String? {
@@ -55,15 +54,6 @@ public final class Repository {
         case GIT_REPOSITORY_STATE_BISECT: return "bisect"
         default: return "rebase"
         }
-    }
-
-    /// The full name of the branch HEAD points at ("refs/heads/main"), even when unborn; nil when detached.
-    public var headBranch: String? {
-        var ref: OpaquePointer?
-        guard git_reference_lookup(&ref, pointer, "HEAD") == 0, let ref else { return nil }
-        defer { git_reference_free(ref) }
-        guard git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(ref) else { return nil }
-        return String(cString: target)
     }
 
     /// Resolves any revision expression (`HEAD~2`, a short hash, a branch) to the commit it names.

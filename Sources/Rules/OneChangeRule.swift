@@ -54,15 +54,12 @@ public struct OneChangeFinding: Sendable, Equatable {
     public var symbolsByFile: [String: [String]]
     /// Changed files the rule ignored (tests, docs, ...), sorted.
     public var ignoredFiles: [String]
-    /// What to do about it, 2-3 lines; empty when not bundled.
-    public var advice: String
 
-    public init(bundled: Bool, reasons: [String], symbolsByFile: [String: [String]], ignoredFiles: [String], advice: String) {
+    public init(bundled: Bool, reasons: [String], symbolsByFile: [String: [String]], ignoredFiles: [String]) {
         self.bundled = bundled
         self.reasons = reasons
         self.symbolsByFile = symbolsByFile
         self.ignoredFiles = ignoredFiles
-        self.advice = advice
     }
 }
 
@@ -105,8 +102,7 @@ public enum OneChangeRule {
             reasons.append("accepted as one change by Perf-Scope: \(scope)")
         }
         return OneChangeFinding(
-            bundled: bundled, reasons: reasons, symbolsByFile: symbolsByFile, ignoredFiles: ignored.sorted(),
-            advice: bundled ? advice(counted: counted, symbolsByFile: symbolsByFile) : "")
+            bundled: bundled, reasons: reasons, symbolsByFile: symbolsByFile, ignoredFiles: ignored.sorted())
     }
 
     /// The module a file belongs to. Go: the package, i.e. the file's directory. Otherwise the first
@@ -197,20 +193,6 @@ public enum OneChangeRule {
             if let rest, startsWithActionVerb(rest) { actions += 1 }
         }
         return actions >= 2 ? ["the body is a list of \(actions) changes"] : []
-    }
-
-    private static func advice(counted: [FileChange], symbolsByFile: [String: [String]]) -> String {
-        let shown = counted.prefix(8).map { change -> String in
-            if change.isBinary { return "\(change.path) (binary)" }
-            let symbols = symbolsByFile[change.path] ?? []
-            return symbols.isEmpty ? change.path : "\(change.path): \(symbols.joined(separator: ", "))"
-        }
-        let more = counted.count > 8 ? "; and \(counted.count - 8) more files" : ""
-        return """
-        Touched: \(shown.joined(separator: "; "))\(more)
-        Split it so each commit's benchmark delta belongs to one change: `git reset HEAD~ && git add -p`, commit each part, or fold a stray part into its own commit with `git commit --fixup <sha>`.
-        If it really is one change, say why in a `Perf-Scope: <reason>` trailer.
-        """
     }
 }
 

@@ -20,13 +20,6 @@ public final class FileOutput: OutputStream, @unchecked Sendable {
     public func write(_ text: String) { handle.write(Data(text.utf8)) }
 }
 
-/// Collects everything written, for tests and for rendering into a string.
-public final class BufferOutput: OutputStream {
-    public private(set) var text = ""
-    public init() {}
-    public func write(_ text: String) { self.text += text }
-}
-
 /// Swallows output (progress nobody asked for).
 public final class NullOutput: OutputStream {
     public init() {}
