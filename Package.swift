@@ -47,14 +47,14 @@ let package = Package(
         ),
         // Measuring a commit, the job queue and its runner, trust, re-runs, and the daemon.
         .target(name: "Runner", dependencies: ["Git", "Journal", "Rules", "Store", "Config", "Statistics", "Results", "Support"]),
-        // One entry point per command, which the CLI calls.
+        // One entry point per command (XCommand.swift for `perfjournal X`), which the CLI calls.
         .target(
             name: "PerfJournalKit",
             dependencies: ["Git", "Runner", "Journal", "Rules", "Store", "Config", "Statistics", "Results", "Support"]
         ),
-        // The command line: argument parsing only.
+        // The command line: argument parsing only; `perfjournal X` is XCommand.swift, calling PerfJournalKit.XCommand.
         .executableTarget(name: "perfjournal", dependencies: [
-            "PerfJournalKit", "Runner", "Config", "Statistics", "Results", "Support",
+            "PerfJournalKit", "Journal", "Results", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Build-time tool: turns Hooks/ and Templates/ into Swift literals so the binary is self-contained.

@@ -1,4 +1,5 @@
 import Foundation
+import Runner
 import Store
 import Support
 import protocol Support.OutputStream
@@ -10,7 +11,7 @@ import Darwin
 #endif
 
 /// `perfjournal daemon start|stop|status|run`.
-public enum DaemonControl {
+public enum DaemonCommand {
     /// `daemon run`: in the foreground, logging to `log` (stderr), until stopped.
     public static func runForeground(at path: String, log: OutputStream) throws -> Int32 {
         let workspace = try Workspace.open(at: path)
@@ -37,7 +38,7 @@ public enum DaemonControl {
     /// group), stdin from /dev/null, stdout and stderr appended to `.git/perfjournal/daemon.log`, no other
     /// inherited descriptor (a pipe of whoever called us would otherwise stay open for the daemon's life).
     /// Two concurrent starts are harmless: the second daemon finds the lock taken and exits.
-    package static func startDetached(workspace: Workspace, executable: String, waitUntilReady: Bool) throws {
+    static func startDetached(workspace: Workspace, executable: String, waitUntilReady: Bool) throws {
         let paths = DaemonPaths(workspace: workspace)
         try workspace.ensureDirectory(workspace.stateDirectory)
         let logFD = open(paths.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)

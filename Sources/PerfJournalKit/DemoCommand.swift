@@ -33,7 +33,7 @@ public enum DemoCommand {
         try repository.commitAll(message: "Add perfjournal config\n")
 
         step("perfjournal baseline   (before touching anything)")
-        try MeasureCommands.run(at: directory, revisions: ["HEAD"], baseline: true, output: output, progress: output)
+        try BaselineCommand.run(at: directory, revision: "HEAD", resultsPath: nil, format: nil, output: output, progress: output)
 
         for change in DemoProject.optimizations {
             step("edit, then: git commit -m \"\(change.subject)\"")
@@ -41,7 +41,7 @@ public enum DemoCommand {
             let commit = try repository.commitAll(message: change.subject + "\n\n" + change.body + "\n")
             output.line("[main \(commit.short)] \(change.subject)")
             step("perfjournal run")
-            try MeasureCommands.run(at: directory, revisions: ["HEAD"], baseline: false, output: output, progress: output)
+            try RunCommand.run(at: directory, revisions: ["HEAD"], baseline: false, output: output, progress: output)
         }
 
         step("perfjournal show HEAD")
@@ -51,7 +51,7 @@ public enum DemoCommand {
         step("perfjournal compare HEAD~2 HEAD   (baseline against the last optimization)")
         try CompareCommand.run(at: directory, before: "HEAD~2", after: "HEAD", options: .init(), output: output, progress: output)
         step("perfjournal log --write   (the progress log, regenerated from history: PERFORMANCE.md)")
-        try Journal.log(at: directory, options: .init(write: ""), output: output, progress: output)
+        try LogCommand.run(at: directory, options: .init(write: ""), output: output, progress: output)
         output.write((try? String(contentsOfFile: directory + "/PERFORMANCE.md", encoding: .utf8)) ?? "")
         step("perfjournal check   (the rules, commit by commit, as CI runs them)")
         try CheckCommand.run(at: directory, range: "HEAD~2..HEAD", json: false, output: output)

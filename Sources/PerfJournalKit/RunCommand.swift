@@ -7,8 +7,9 @@ import Store
 import Support
 import protocol Support.OutputStream
 
-/// `perfjournal baseline`, `run` and `record`: make or take a run and store it on its commit.
-public enum MeasureCommands {
+/// `perfjournal run`: measure commits in perfjournal's own worktree (or the queued ones) and store the runs.
+/// `baseline` measures through here too.
+public enum RunCommand {
     /// Measures each revision in turn (one at a time per repository, across processes) and stores
     /// each run as soon as it is complete.
     /// With `rerun`, each measured commit is then compared with its reference (nearest measured
@@ -67,18 +68,66 @@ public enum MeasureCommands {
     static func ownRun(of commit: ObjectID, in workspace: Workspace) throws -> Run? {
         try workspace.store.note(at: commit)?.latestRun(ofTree: try workspace.commit(commit).tree)
     }
+}
 
-    /// Stores results produced elsewhere (CI, a saved file) on `revision`.
-    public static func record(
-        at path: String, revision: String, resultsPath: String, format: ResultFormat?, baseline: Bool,
-        tests: TestOutcome.Status?, output: OutputStream
-    ) throws {
+extension RunCommand {
+    /// `perfjournal run --pending`: measures every queued commit, oldest first, in the foreground. The
+    /// queue holds commits nobody chose by hand, so it runs only an approved config (`perfjournal trust`).
+    /// Jobs the daemon finished while this waited for the lock are reported, not measured again.
+    public static func pending(at path: String, output: OutputStream, progress: OutputStream) throws {
         let workspace = try Workspace.open(at: path)
-        let commit = try workspace.resolve(revision)
-        let run = try Measurement.recorded(
-            commit, in: workspace, resultsPath: resultsPath, format: format, baseline: baseline, tests: tests)
-        try workspace.store.append(run, to: commit)
-        if baseline { AutostartMarker.clear(workspace) }
-        output.line(RunSummary.oneLine(run, commit: commit))
+        let config = try workspace.config()
+        try TrustStore(workspace: workspace).requireTrusted(config)
+        let runner = JobRunner(workspace: workspace, progress: progress)
+        let queue = runner.queue
+        let before = (queue.pending() + queue.running()).map(\.job.commit)
+        try workspace.ensureDirectory(workspace.stateDirectory)
+        let lock = try FileLock(path: workspace.stateDirectory + "/run.lock") {
+            progress.line("waiting for another perfjournal run in this repository to finish…")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        if before.isEmpty && queue.pending().isEmpty { output.line("no pending commits") }
+        var failures = 0
+        var handled: Set<String> = []
+        while let outcome = try runner.runOldest(config: config) {
+            switch outcome {
+            case .stored(let commit, let summary): handled.insert(commit); output.line(summary)
+            case .reused(let commit, let from): handled.insert(commit); output.line("run reused on \(commit.prefix(7)): same tree as \(from.prefix(7))")
+            case .alreadyMeasured(let commit): handled.insert(commit)
+            case .failed(let commit, let reason):
+                handled.insert(commit)
+                failures += 1
+                progress.line("perfjournal: \(commit.prefix(7)): \(reason.split(separator: "\n").joined(separator: "; "))")
+            case .released: break
+            }
+        }
+        for hex in before where !handled.contains(hex) {
+            if let commit = ObjectID(hex: hex), let run = try workspace.store.note(at: commit)?.runs.last {
+                output.line(RunSummary.oneLine(run, commit: commit))
+                handled.insert(hex)
+            }
+        }
+        if failures > 0 {
+            throw PerfJournalError(.commandFailed, file: queue.failedDirectory, "\(failures) queued commit\(failures == 1 ? "" : "s") could not be measured; see the reasons there (retry: `perfjournal run --retry-failed`)")
+        }
+    }
+
+    /// `perfjournal run --retry-failed`: puts failed jobs back in the queue; a running daemon takes them,
+    /// otherwise they are run here and now.
+    public static func retryFailed(at path: String, output: OutputStream, progress: OutputStream) throws {
+        let workspace = try Workspace.open(at: path)
+        let commits = try JobQueue(workspace: workspace).retryFailed()
+        if commits.isEmpty {
+            output.line("no failed jobs")
+            return
+        }
+        output.line("re-queued \(commits.count) failed job\(commits.count == 1 ? "" : "s"): \(commits.map { String($0.prefix(7)) }.joined(separator: " "))")
+        let paths = DaemonPaths(workspace: workspace)
+        if paths.runningPID() != nil {
+            _ = DaemonClient.send("poke", to: paths)
+            output.line("the daemon will run them (`perfjournal status --follow` to watch)")
+        } else {
+            try pending(at: path, output: output, progress: progress)
+        }
     }
 }

@@ -149,7 +149,7 @@ extension StatusCommand {
         public var socket: String
 
         static func make(_ workspace: Workspace) -> DaemonInfo {
-            let report = DaemonControl.report(workspace)
+            let report = DaemonCommand.report(workspace)
             return DaemonInfo(running: report.running, pid: report.pid, state: report.live?.state, last: report.live?.last,
                               log: report.log, socket: report.socket)
         }

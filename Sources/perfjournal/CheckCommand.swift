@@ -2,7 +2,7 @@ import ArgumentParser
 import PerfJournalKit
 import Support
 
-struct CheckSubcommand: ParsableCommand {
+struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check commits against the rules (baseline, one-change, improvement, tests, api), for CI.",
@@ -18,7 +18,7 @@ struct CheckSubcommand: ParsableCommand {
     func run() throws {
         var ok = true
         try execute {
-            ok = try CheckCommand.run(at: repository.directory, range: range, json: json, output: FileOutput.standardOutput)
+            ok = try PerfJournalKit.CheckCommand.run(at: repository.directory, range: range, json: json, output: FileOutput.standardOutput)
         }
         if !ok { throw ExitCode(1) }
     }

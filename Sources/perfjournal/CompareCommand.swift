@@ -3,7 +3,7 @@ import PerfJournalKit
 import Statistics
 import Support
 
-struct CompareSubcommand: ParsableCommand {
+struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Compare two revisions or result files: improved, regressed, unchanged or inconclusive.",
@@ -24,7 +24,7 @@ struct CompareSubcommand: ParsableCommand {
     func run() throws {
         var regressed = false
         try execute {
-            let comparison = try CompareCommand.run(
+            let comparison = try PerfJournalKit.CompareCommand.run(
                 at: repository.directory, before: before, after: after,
                 options: .init(json: json, allowCrossMachine: allowCrossMachine, rerun: rerun),
                 output: FileOutput.standardOutput, progress: FileOutput.standardError)

@@ -1,10 +1,8 @@
 import ArgumentParser
-import Foundation
 import PerfJournalKit
-import Runner
 import Support
 
-struct DaemonSubcommand: ParsableCommand {
+struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "The per-repository runner: watches the branches and the queue, measures one commit at a time.",
@@ -23,7 +21,7 @@ struct DaemonSubcommand: ParsableCommand {
 
         func run() throws {
             var status: Int32 = 0
-            try execute { status = try DaemonControl.runForeground(at: repository.directory, log: FileOutput.standardError) }
+            try execute { status = try PerfJournalKit.DaemonCommand.runForeground(at: repository.directory, log: FileOutput.standardError) }
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -33,7 +31,7 @@ struct DaemonSubcommand: ParsableCommand {
         @OptionGroup var repository: RepositoryOptions
 
         func run() throws {
-            try execute { try DaemonControl.start(at: repository.directory, executable: Executable.path, output: FileOutput.standardOutput) }
+            try execute { try PerfJournalKit.DaemonCommand.start(at: repository.directory, executable: Executable.path, output: FileOutput.standardOutput) }
         }
     }
 
@@ -42,7 +40,7 @@ struct DaemonSubcommand: ParsableCommand {
         @OptionGroup var repository: RepositoryOptions
 
         func run() throws {
-            try execute { try DaemonControl.stop(at: repository.directory, output: FileOutput.standardOutput) }
+            try execute { try PerfJournalKit.DaemonCommand.stop(at: repository.directory, output: FileOutput.standardOutput) }
         }
     }
 
@@ -52,24 +50,7 @@ struct DaemonSubcommand: ParsableCommand {
         @Flag(help: "Machine-readable output.") var json = false
 
         func run() throws {
-            try execute { try DaemonControl.status(at: repository.directory, json: json, output: FileOutput.standardOutput) }
+            try execute { try PerfJournalKit.DaemonCommand.status(at: repository.directory, json: json, output: FileOutput.standardOutput) }
         }
-    }
-}
-
-struct TrustSubcommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "trust",
-        abstract: "Approve the current config's commands for unattended runs (the daemon, run --pending).",
-        discussion: """
-            The config is tracked and may arrive by `git pull`: the daemon runs nothing from a config whose \
-            content was not approved here. Review .perfjournal.toml (or [tool.perfjournal]) first. The approval \
-            is kept in .git/perfjournal/trusted, outside the tracked tree. `init` trusts what it writes; a \
-            manual `perfjournal run` or `baseline` does not need it.
-            """)
-    @OptionGroup var repository: RepositoryOptions
-
-    func run() throws {
-        try execute { try TrustCommand.run(at: repository.directory, output: FileOutput.standardOutput) }
     }
 }

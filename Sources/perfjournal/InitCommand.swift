@@ -1,10 +1,9 @@
 import ArgumentParser
-import Foundation
 import PerfJournalKit
 import Results
 import Support
 
-struct InitSubcommand: ParsableCommand {
+struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Detect the project, write .perfjournal.toml, install the git hooks.",
@@ -25,69 +24,10 @@ struct InitSubcommand: ParsableCommand {
 
     func run() throws {
         try execute {
-            try InitCommand.run(
+            try PerfJournalKit.InitCommand.run(
                 at: repository.directory,
                 options: .init(bench: bench, results: results, format: format, test: test, installHooks: !noHooks),
                 executable: Executable.path, output: FileOutput.standardOutput)
         }
-    }
-}
-
-struct ImportSubcommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import",
-        abstract: "Store the runs saved in pytest-benchmark's .benchmarks/ folder on their commits.")
-
-    @OptionGroup var repository: RepositoryOptions
-    @Argument(help: "The storage folder (default: .benchmarks at the repository root).") var folder: String?
-    @Flag(help: "Also import runs made with uncommitted changes.") var includeDirty = false
-
-    func run() throws {
-        try execute {
-            try ImportCommand.run(at: repository.directory, directory: folder, includeDirty: includeDirty, output: FileOutput.standardOutput)
-        }
-    }
-}
-
-struct DemoSubcommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "demo",
-        abstract: "Play a small optimization session on a generated Python project (needs pytest-benchmark).")
-
-    @Argument(help: "Where to create the demo project (default: a new temporary directory).") var directory: String?
-
-    func run() throws {
-        try execute {
-            let dir = directory ?? (NSTemporaryDirectory() + "perfjournal-demo-\(getpid())")
-            try DemoCommand.run(in: dir, executable: Executable.path, output: FileOutput.standardOutput)
-        }
-    }
-}
-
-enum Executable {
-    /// This binary's absolute path, for the hooks to call back.
-    static var path: String {
-        #if os(Linux)
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
-        #endif
-        let argv0 = CommandLine.arguments[0]
-        return argv0.hasPrefix("/") ? argv0 : FileManager.default.currentDirectoryPath + "/" + argv0
-    }
-}
-
-struct FetchSubcommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "fetch",
-        abstract: "Fetch a remote's perfjournal notes and merge them into yours (a union of runs).",
-        discussion: """
-            Notes written on two machines cannot be fast-forwarded; this merges them: every commit's runs \
-            from both sides, each run once. Then `git push REMOTE refs/notes/perfjournal` shares the result.
-            """)
-
-    @OptionGroup var repository: RepositoryOptions
-    @Argument(help: "The remote's name, URL or path.") var remote: String = "origin"
-
-    func run() throws {
-        try execute { try FetchCommand.run(at: repository.directory, remote: remote, output: FileOutput.standardOutput) }
     }
 }

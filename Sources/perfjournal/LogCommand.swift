@@ -1,8 +1,8 @@
 import ArgumentParser
-import Journal
+import PerfJournalKit
 import Support
 
-struct LogSubcommand: ParsableCommand {
+struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Print, write or check the progress log, regenerated from the commits and their runs.",
@@ -29,51 +29,10 @@ struct LogSubcommand: ParsableCommand {
     func run() throws {
         var ok = true
         try execute {
-            ok = try Journal.log(
+            ok = try PerfJournalKit.LogCommand.run(
                 at: repository.directory, options: .init(write: write ? (path ?? "") : nil, check: check, json: json),
                 output: FileOutput.standardOutput, progress: FileOutput.standardError)
         }
         if !ok { throw ExitCode(1) }
     }
 }
-
-struct ChecklistSubcommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "checklist",
-        abstract: "The six items of the optimization discipline, each ✓/✗/– with the commits that fail and why.",
-        discussion: "Exits 1 when an item fails (✗); – means nothing to judge yet, or commits not measured yet.")
-
-    @OptionGroup var repository: RepositoryOptions
-    @Flag(help: "Machine-readable output.") var json = false
-
-    func run() throws {
-        var passed = true
-        try execute {
-            passed = try Journal.checklist(at: repository.directory, json: json, output: FileOutput.standardOutput)
-        }
-        if !passed { throw ExitCode(1) }
-    }
-}
-
-struct PRSummarySubcommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pr-summary",
-        abstract: "Print a pull-request body for base..head: overall change, optimizations, checklist, warnings, chart.",
-        discussion: """
-            The base defaults to the merge-base with the upstream branch, else the baseline commit.
-            Pipe it into `gh pr create --body-file -`.
-            """)
-
-    @OptionGroup var repository: RepositoryOptions
-    @Option(help: ArgumentHelp("The base revision (default: merge-base with @{upstream}).", valueName: "rev")) var base: String?
-    @Option(help: ArgumentHelp("The head revision (default: HEAD).", valueName: "rev")) var head: String?
-    @Option(help: "markdown or json.") var format: PRSummary.Format = .markdown
-
-    func run() throws {
-        try execute {
-            try PRSummary.run(at: repository.directory, base: base, head: head, format: format, output: FileOutput.standardOutput)
-        }
-    }
-}
-
-extension PRSummary.Format: ExpressibleByArgument {}

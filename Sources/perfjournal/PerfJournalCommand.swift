@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Results
-import Store
 import Support
 
 @main
@@ -17,10 +16,10 @@ struct PerfJournalCommand: ParsableCommand {
             incomparable runs, 9 notes store, 10 untrusted config, 11 not measured, 64 usage.
             """,
         subcommands: [
-            InitSubcommand.self, BaselineSubcommand.self, RunSubcommand.self, RecordSubcommand.self,
-            ShowSubcommand.self, StatusSubcommand.self, ImportSubcommand.self, DemoSubcommand.self,
-            CompareSubcommand.self, CheckSubcommand.self, LogSubcommand.self, ChecklistSubcommand.self,
-            PRSummarySubcommand.self, FetchSubcommand.self, DaemonSubcommand.self, TrustSubcommand.self, HookSubcommand.self,
+            InitCommand.self, BaselineCommand.self, RunCommand.self, RecordCommand.self,
+            ShowCommand.self, StatusCommand.self, ImportCommand.self, DemoCommand.self,
+            CompareCommand.self, CheckCommand.self, LogCommand.self, ChecklistCommand.self,
+            PRSummaryCommand.self, FetchCommand.self, DaemonCommand.self, TrustCommand.self, HookCommand.self,
         ]
     )
 }
@@ -44,7 +43,6 @@ func execute(_ body: () throws -> Void) throws {
 enum Terminal {
     /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
     static let colorOnStderr = isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    static let colorOnStdout = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
     static func error(_ message: String) {
         let prefix = colorOnStderr ? "\u{1B}[31mperfjournal:\u{1B}[0m " : "perfjournal: "
@@ -53,3 +51,14 @@ enum Terminal {
 }
 
 extension ResultFormat: ExpressibleByArgument {}
+
+enum Executable {
+    /// This binary's absolute path, for the hooks to call back.
+    static var path: String {
+        #if os(Linux)
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        #endif
+        let argv0 = CommandLine.arguments[0]
+        return argv0.hasPrefix("/") ? argv0 : FileManager.default.currentDirectoryPath + "/" + argv0
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import Git
+import Results
+import Runner
+import Store
+import Support
+import protocol Support.OutputStream
+
+/// `perfjournal record`: store a result file made elsewhere as a run of a commit.
+public enum RecordCommand {
+    /// Stores results produced elsewhere (CI, a saved file) on `revision`.
+    public static func run(
+        at path: String, revision: String, resultsPath: String, format: ResultFormat?, baseline: Bool,
+        tests: TestOutcome.Status?, output: OutputStream
+    ) throws {
+        let workspace = try Workspace.open(at: path)
+        let commit = try workspace.resolve(revision)
+        let run = try Measurement.recorded(
+            commit, in: workspace, resultsPath: resultsPath, format: format, baseline: baseline, tests: tests)
+        try workspace.store.append(run, to: commit)
+        if baseline { AutostartMarker.clear(workspace) }
+        output.line(RunSummary.oneLine(run, commit: commit))
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import PerfJournalKit
+import Results
+import Support
+
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baseline",
+        abstract: "Measure a commit (default HEAD) and store the run as the baseline.",
+        discussion: "Save the baseline before changing anything: later runs are compared against it.")
+
+    @OptionGroup var repository: RepositoryOptions
+    @Argument(help: "The commit to measure.") var revision: String = "HEAD"
+    @Option(help: ArgumentHelp("Store this result file instead of running the benchmark command.", valueName: "file"))
+    var results: String?
+    @Option(help: "The result file's format (default: detected).") var format: ResultFormat?
+
+    func run() throws {
+        try execute {
+            try PerfJournalKit.BaselineCommand.run(
+                at: repository.directory, revision: revision, resultsPath: results, format: format,
+                output: FileOutput.standardOutput, progress: FileOutput.standardError)
+        }
+    }
+}
