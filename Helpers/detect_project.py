@@ -209,16 +209,37 @@ def setup_py_info(project):
     if tree is None:
         return None
     names = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            value = literal(node.value)
-            if value is not None:
-                names[node.targets[0].id] = value
 
     def value_of(node):
+        """Literals, names bound to literals, and `+` of lists: what setup() arguments are made of."""
         if isinstance(node, ast.Name):
             return names.get(node.id)
-        return literal(node)
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            items = [value_of(e) for e in node.elts]
+            return None if any(i is None for i in items) else items
+        if isinstance(node, ast.Dict):
+            keys = [value_of(k) if k is not None else None for k in node.keys]
+            values = [value_of(v) for v in node.values]
+            if any(k is None or not isinstance(k, str) for k in keys):
+                return None
+            return {k: v for k, v in zip(keys, values) if v is not None}
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = value_of(node.left), value_of(node.right)
+            if isinstance(left, list) and isinstance(right, list):
+                return left + right
+            if isinstance(left, str) and isinstance(right, str):
+                return left + right
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
+            return {kw.arg: value_of(kw.value) for kw in node.keywords if kw.arg}
+        return None
+
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = value_of(node.value)
+            if value is not None:
+                names[node.targets[0].id] = value
 
     info = {}
     for node in ast.walk(tree):
