@@ -476,8 +476,8 @@ def package_manager(project, report, which):
     if installed:
         report.note(f"package manager: {name} ({why}); commands start with `{prefix.strip()}`")
     else:
-        thing = why.split(" found")[0] if " found" in why else why
-        report.warn(f"{thing} found but {name} is not installed: using the current environment (install {name} to use it)")
+        thing = why.split(" found")[0] + " found" if " found" in why else why.split(" (no lock file)")[0]
+        report.warn(f"{thing} but {name} is not installed: using the current environment (install {name} to use it)")
     return result
 
 
@@ -1113,8 +1113,8 @@ def detect(root, results=".perfjournal-results.json", which=shutil.which, python
     count = sum(len(v) for v in bench.values())
     files = [{"path": f, "tests": t, "matches_python_files": file_matches(f, config["python_files"])} for f, t in sorted(bench.items())]
     if bench:
-        report.note(f"benchmarks: {count} test function{'s' if count != 1 else ''} taking the benchmark fixture in "
-                    + ", ".join(sorted(bench)))
+        where = ", ".join(sorted(bench)) if len(bench) <= 3 else f"{len(bench)} files: " + ", ".join(sorted(bench)[:3]) + ", …"
+        report.note(f"benchmarks: {count} test function{'s' if count != 1 else ''} taking the benchmark fixture in {where}")
         if not declared:
             report.note("pytest-benchmark is not declared as a dependency, but the tests use its benchmark fixture")
     else:
@@ -1128,8 +1128,11 @@ def detect(root, results=".perfjournal-results.json", which=shutil.which, python
         report.note(f"overridden: {o['option']} ({o['where']}): {o['why']}; {o['how']}")
     globs = bench_globs(bench, test_files, config) if bench else []
 
+    is_python = bool(test_files or bench or requirements_files(project)) or any(
+        project.exists(f) for f in ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "tox.ini", "noxfile.py"))
     return {
         "schema": SCHEMA,
+        "is_python_project": is_python,
         "root": project.root,
         "python": python,
         "package_manager": pm,
