@@ -57,7 +57,7 @@ let package = Package(
             "PerfJournalKit", "Journal", "Results", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Build-time tool: turns Hooks/ and Templates/ into Swift literals so the binary is self-contained.
+        // Build-time tool: turns Hooks/, Templates/ and Helpers/ into Swift literals so the binary is self-contained.
         .executableTarget(name: "EmbedResources"),
         .plugin(name: "EmbedResourcesPlugin", capability: .buildTool(), dependencies: ["EmbedResources"]),
         // Helpers every test target shares (a seeded random generator).

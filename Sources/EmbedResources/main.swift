@@ -1,4 +1,4 @@
-// Build-time generator: writes a Swift file holding every file of the given directories as string
+// Build-time generator: writes a Swift file holding every file directly in the given directories as string
 // literals, so the installed binary carries its hooks and templates with no source tree beside it.
 // Usage: EmbedResources OUTPUT.swift DIR...
 import Foundation
@@ -15,6 +15,10 @@ for dir in arguments.dropFirst(2) {
     let url = URL(fileURLWithPath: dir)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.sorted() ?? []
     for name in names where !name.hasPrefix(".") {
+        // Only files: a folder (Helpers/tests, __pycache__) is not a resource.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isDirectory),
+              !isDirectory.boolValue else { continue }
         let text = try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
         // Raw string with enough #s that no content can close it early.
         var hashes = "#"

@@ -56,6 +56,16 @@ public final class Repository {
         }
     }
 
+    /// The reference a symbolic reference points at ("refs/remotes/origin/HEAD" -> "refs/remotes/origin/main");
+    /// nil when it does not exist or is not symbolic.
+    public func symbolicTarget(_ name: String) -> String? {
+        var ref: OpaquePointer?
+        guard git_reference_lookup(&ref, pointer, name) == 0, let ref else { return nil }
+        defer { git_reference_free(ref) }
+        guard git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(ref) else { return nil }
+        return String(cString: target)
+    }
+
     /// Resolves any revision expression (`HEAD~2`, a short hash, a branch) to the commit it names.
     public func resolveCommit(_ revision: String) throws -> ObjectID {
         var object: OpaquePointer?

@@ -11,6 +11,8 @@ public struct JournalTemplates: Sendable {
         case log
         case checklist
         case prSummary = "pr-summary"
+        /// The starter benchmark file of `init --scaffold` (Python, not Markdown).
+        case benchmark = "benchmark.py"
     }
 
     let library: MustacheLibrary

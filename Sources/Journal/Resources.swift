@@ -1,4 +1,5 @@
-/// The hooks and templates shipped inside the binary (generated from Hooks/ and Templates/ at build time).
+/// The hooks, templates and helper scripts shipped inside the binary (generated from Hooks/, Templates/ and
+/// Helpers/ at build time).
 public enum Resources {
     public static func file(_ key: String) -> String? { EmbeddedResources.files[key] }
     public static var keys: [String] { EmbeddedResources.files.keys.sorted() }
