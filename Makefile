@@ -14,6 +14,7 @@ demo: deps build
 	.build/debug/perfjournal demo "$(DEMO_DIR)"
 
 test: deps
+	python3 -m pytest -q -p no:cacheprovider Helpers/tests
 	PERFJOURNAL_REQUIRE_PYTEST=1 swift test $(SWIFT_BUILD_FLAGS)
 
 build: system-deps

@@ -55,8 +55,9 @@ public struct Checklist: Codable, Sendable, Equatable {
 
     public init(items: [Item]) { self.items = items }
 
-    /// `hasBaseline`: a baseline run exists on HEAD or its ancestors; `logPath` for the wording.
-    public init(checks: [CommitCheck], hasBaseline: Bool, log: LogState, logPath: String) {
+    /// `hasBaseline`: a baseline run exists on HEAD or its ancestors; `logPath` for the wording;
+    /// `failedBaseline`: the baseline commit, when its own tests failed (the tests item fails with it).
+    public init(checks: [CommitCheck], hasBaseline: Bool, log: LogState, logPath: String, failedBaseline: Evidence? = nil) {
         let optimizations = checks.filter { $0.kind == .optimization }
         var items: [Item] = []
 
@@ -70,7 +71,13 @@ public struct Checklist: Codable, Sendable, Equatable {
         items.append(baseline)
         items.append(Self.ruleItem(.oneChange, "Each optimization a separate focused change", optimizations))
         items.append(Self.ruleItem(.improvement, "A measurable improvement beyond noise", optimizations))
-        items.append(Self.ruleItem(.tests, "The full test suite passes", checks.filter { $0.kind != .merge }))
+        var tests = Self.ruleItem(.tests, "The full test suite passes", checks.filter { $0.kind != .merge })
+        if let failedBaseline {
+            tests.status = .fail
+            tests.summary = "the baseline's tests FAILED; " + tests.summary
+            tests.evidence.insert(failedBaseline, at: 0)
+        }
+        items.append(tests)
         switch log {
         case .upToDate:
             items.append(Item(key: "log", title: "The progress log updated", status: .pass,

@@ -129,8 +129,14 @@ public enum Journal {
         }
 
         func checklist(rendered: String) throws -> Checklist {
-            Checklist(checks: checks, hasBaseline: baseline != nil, log: try logState(rendered: rendered, workingTree: false),
-                      logPath: logPath)
+            var failedBaseline: Checklist.Evidence?
+            if let baseline, let tests = baseline.run.tests, tests.status != .passed {
+                failedBaseline = Checklist.Evidence(
+                    commit: baseline.commit.hex, subject: try workspace.commit(baseline.commit).subject,
+                    reason: "the baseline's tests \(tests.status == .timeout ? "TIMED OUT" : "FAILED"): fix them and run `perfjournal baseline` again")
+            }
+            return Checklist(checks: checks, hasBaseline: baseline != nil, log: try logState(rendered: rendered, workingTree: false),
+                             logPath: logPath, failedBaseline: failedBaseline)
         }
     }
 

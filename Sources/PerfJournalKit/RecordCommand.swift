@@ -20,5 +20,6 @@ public enum RecordCommand {
         try workspace.store.append(run, to: commit)
         if baseline { AutostartMarker.clear(workspace) }
         output.line(RunSummary.oneLine(run, commit: commit))
+        if let warning = RunCommand.failedBaselineWarning(run) { output.line(warning) }
     }
 }

@@ -46,6 +46,7 @@ public enum RunCommand {
                 try workspace.store.append(run, to: commit)
                 jobs.finish(decision, stored: true)
                 output.line(RunSummary.oneLine(run, commit: commit))
+                if let warning = failedBaselineWarning(run) { progress.line(warning) }
                 Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)
             } catch {
                 jobs.finish(decision, stored: false)
@@ -129,5 +130,19 @@ extension RunCommand {
         } else {
             try pending(at: path, output: output, progress: progress)
         }
+    }
+}
+
+extension RunCommand {
+    /// A baseline whose tests failed or timed out is stored (the numbers are real) but is no sound
+    /// reference: every optimization would be judged against code that fails its own tests.
+    static func failedBaselineWarning(_ run: Run) -> String? {
+        guard run.baseline, let tests = run.tests, tests.status != .passed else { return nil }
+        let what = tests.status == .timeout ? "TIMED OUT" : "FAILED"
+        return """
+            WARNING: the baseline's tests \(what)\(run.log.map { " (log: \($0))" } ?? ""). It is stored, but optimizations \
+            measured against it are judged against code that fails its own tests: fix the tests, commit, and run \
+            `perfjournal baseline` again. `perfjournal status` and the checklist show this until then.
+            """
     }
 }

@@ -27,6 +27,14 @@ public enum StatusCommand {
         public var time: String
         public var machine: String
         public var benchmarks: Int
+        /// "tests passed", "tests FAILED (2 failed)", "tests not run": a failed baseline is shown loudly.
+        public var tests: String?
+        public var testsFailed: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case commit, subject, time, machine, benchmarks, tests
+            case testsFailed = "tests_failed"
+        }
     }
 
     public struct LastRun: Codable, Equatable, Sendable {
@@ -81,7 +89,9 @@ public enum StatusCommand {
             if let baseline {
                 baselineInfo = BaselineInfo(
                     commit: baseline.commit.hex, subject: try workspace.commit(baseline.commit).subject,
-                    time: baseline.run.time, machine: baseline.run.machine.id, benchmarks: baseline.run.results.count)
+                    time: baseline.run.time, machine: baseline.run.machine.id, benchmarks: baseline.run.results.count,
+                    tests: RunSummary.testsText(baseline.run.tests),
+                    testsFailed: baseline.run.tests.map { $0.status != .passed } ?? false)
             }
             var last: LastRun?
             if let newest = measured.last, let run = try history.note(at: newest)?.runs.last {
@@ -109,6 +119,9 @@ public enum StatusCommand {
             if let baseline {
                 lines.append("baseline  \(baseline.commit.prefix(7)) \(baseline.subject)")
                 lines.append("          \(baseline.benchmarks) benchmarks, \(baseline.time), machine \(baseline.machine)")
+                if baseline.testsFailed == true, let tests = baseline.tests {
+                    lines.append("          WARNING: \(tests) at the baseline: fix them and run `perfjournal baseline` again")
+                }
             } else {
                 lines.append("baseline  none — run `perfjournal baseline` before changing anything")
             }

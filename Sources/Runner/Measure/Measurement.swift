@@ -45,16 +45,30 @@ public enum Measurement {
         progress.line("measuring \(commit.short) \(info.subject)")
         progress.line("  bench: \(config.bench.command)")
         appendToLog(logPath, "$ \(config.bench.command)\n")
+        let benchLogStart = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
         let bench = try CommandRunner.run(
             config.bench.command, in: checkout, logPath: logPath, timeout: config.bench.timeout, environment: environment)
         let benchRecord = CommandRecord(command: config.bench.command, exitStatus: bench.exitStatus, duration: bench.duration, timedOut: bench.timedOut)
         if bench.timedOut {
             throw PerfJournalError(.timeout, file: logPath, "benchmark command timed out after \(Display.seconds(config.bench.timeout)) and was killed")
         }
+        let benchLog = readLog(logPath, from: benchLogStart)
+        if bench.exitStatus == 127 {
+            let name = BenchFailure.commandNotFound(log: benchLog, command: config.bench.command)
+            throw PerfJournalError(
+                .commandFailed, file: logPath,
+                "command not found: \(name) (the benchmark command is `\(config.bench.command)`); install it, or change bench.command")
+        }
+        let wroteResults = FileManager.default.fileExists(atPath: resultsPath)
+        if !wroteResults || bench.exitStatus == 5, let summary = BenchFailure.pytestCollectedNothing(log: benchLog, exitStatus: bench.exitStatus) {
+            throw PerfJournalError(
+                .resultFile, file: logPath,
+                "the benchmark command collected no benchmarks (pytest: \(summary)): no test it collected takes the benchmark fixture; check the paths in bench.command (`perfjournal init --dry-run` shows where the benchmarks are)")
+        }
         if bench.exitStatus != 0 {
             throw PerfJournalError(.commandFailed, file: logPath, "benchmark command exited with status \(bench.exitStatus): \(config.bench.command)")
         }
-        guard FileManager.default.fileExists(atPath: resultsPath) else {
+        guard wroteResults else {
             throw PerfJournalError(.resultFile, file: resultsPath, "the benchmark command succeeded but wrote no results file (check bench.results)")
         }
         let results = try ResultFileReader.read(path: resultsPath, format: config.bench.format)
