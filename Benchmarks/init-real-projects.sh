@@ -91,8 +91,8 @@ measure_one() {
     export PATH="$EVAL/$name/venv/bin:$PATH"
     (
         cd "$src" || exit 1
-        git checkout -q -- . && git clean -qfdx -e .perfjournal.toml >/dev/null
-        rm -f .perfjournal.toml
+        # The editable install's generated files stay; only what perfjournal wrote goes.
+        git checkout -q -- . && rm -f .perfjournal.toml
         git config user.email eval@example.com; git config user.name eval
         "$PERFJOURNAL" init --no-hooks > "$EVAL/$name/init.log" 2>&1 || { echo "$name: init failed: $(tail -1 "$EVAL/$name/init.log")"; exit 1; }
         PYTEST_ADDOPTS="--benchmark-max-time=0.05 --benchmark-min-rounds=5" \
