@@ -53,10 +53,12 @@ let package = Package(
             dependencies: ["Git", "Runner", "Journal", "Rules", "Store", "Config", "Statistics", "Results", "Support"]
         ),
         // The command line: argument parsing only; `perfjournal X` is XCommand.swift, calling PerfJournalKit.XCommand.
-        .executableTarget(name: "perfjournal", dependencies: [
-            "PerfJournalKit", "Journal", "Results", "Support",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "perfjournal",
+            dependencies: [
+                "PerfJournalKit", "Journal", "Results", "Support",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Build-time tool: turns Hooks/, Templates/ and Helpers/ into Swift literals so the binary is self-contained.
         .executableTarget(name: "EmbedResources"),
         .plugin(name: "EmbedResourcesPlugin", capability: .buildTool(), dependencies: ["EmbedResources"]),

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 import Support
 
 /// A TOML 1.0 reader that keeps the line of every key, so a config error can say where it is.

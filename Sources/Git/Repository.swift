@@ -121,7 +121,9 @@ public final class Repository {
     /// Commits reachable from `from` but not from any of `hiding`, oldest first (topological).
     public func commits(from: ObjectID, hiding: [ObjectID] = [], firstParentOnly: Bool = false) throws -> [ObjectID] {
         var result: [ObjectID] = []
-        try walk(from: from, hiding: hiding, firstParentOnly: firstParentOnly, oldestFirst: true) { result.append($0); return true }
+        try walk(from: from, hiding: hiding, firstParentOnly: firstParentOnly, oldestFirst: true) {
+            result.append($0); return true
+        }
         return result
     }
 

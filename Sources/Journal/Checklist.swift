@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 import Rules
 
 /// The six items of the optimization discipline, each ✓ / ✗ / – with the commits that fail and why.

@@ -51,8 +51,10 @@ public struct JournalBaseline: Codable, Sendable, Equatable {
     public var format: ResultFormat
     public var benchmarks: Int
 
-    public init(commit: String, subject: String, committed: String, measured: String, machine: String, command: String?,
-                format: ResultFormat, benchmarks: Int) {
+    public init(
+        commit: String, subject: String, committed: String, measured: String, machine: String, command: String?,
+        format: ResultFormat, benchmarks: Int
+    ) {
         self.commit = commit
         self.subject = subject
         self.committed = committed

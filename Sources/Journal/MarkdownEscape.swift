@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 import Foundation
 
 /// Makes user text (commit subjects and bodies, benchmark names) safe to put into the Markdown the journal

@@ -44,10 +44,12 @@ public struct MermaidChart: Codable, Sendable, Equatable {
             return MermaidChart(title: "Main benchmarks across the commits", unit: name, labels: labels, series: series)
         }
         let series = main.map { b in
-            Series(name: b.name, values: byPoint.map { point in
-                let c0 = centre(b)
-                return c0 > 0 ? round4(centre(point[b.name]!) / c0 * 100) : 100
-            })
+            Series(
+                name: b.name,
+                values: byPoint.map { point in
+                    let c0 = centre(b)
+                    return c0 > 0 ? round4(centre(point[b.name]!) / c0 * 100) : 100
+                })
         }
         return MermaidChart(title: "Main benchmarks across the commits, relative to the base", unit: "% of base", labels: labels, series: series)
     }

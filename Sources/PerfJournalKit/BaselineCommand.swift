@@ -1,5 +1,6 @@
 import Results
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal baseline`: measure a commit, or store a result file made elsewhere, as the run later

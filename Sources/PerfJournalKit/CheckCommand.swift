@@ -3,6 +3,7 @@ import Git
 import Rules
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal check [RANGE] [--json]`: every commit's kind and rules, for CI. Exit 1 on any failure.

@@ -1,5 +1,6 @@
 import Journal
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal checklist`: the optimization discipline's items, judged over the session (built in `Journal`).

@@ -4,6 +4,7 @@ import Git
 import Rules
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal hook commit-msg <file>`: the only moment that sees the message and the staged changes

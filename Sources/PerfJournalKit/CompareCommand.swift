@@ -4,6 +4,7 @@ import Runner
 import Statistics
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal compare A B`: benchmark by benchmark, is B better, worse, the same, or can't we tell?

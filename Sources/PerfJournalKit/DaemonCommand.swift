@@ -2,6 +2,7 @@ import Foundation
 import Runner
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 #if canImport(Glibc)
@@ -117,7 +118,8 @@ public enum DaemonCommand {
         }
         output.line("daemon: running, pid \(report.pid.map(String.init) ?? "?"), socket \(report.socket)")
         if let live = report.live {
-            output.line("  state: \(live.state), since \(live.started), watching with \(live.watcher), \(live.jobsDone) job\(live.jobsDone == 1 ? "" : "s") done")
+            output.line(
+                "  state: \(live.state), since \(live.started), watching with \(live.watcher), \(live.jobsDone) job\(live.jobsDone == 1 ? "" : "s") done")
             if let paused = live.paused { output.line("  paused: \(paused)") }
             if let job = live.job { output.line("  running: \(job.commit.prefix(7)) since \(job.started)\(job.log.map { ", log \($0)" } ?? "")") }
             if let last = live.last { output.line("  last: \(last)") }

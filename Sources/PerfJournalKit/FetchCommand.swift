@@ -2,6 +2,7 @@ import Foundation
 import Git
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal fetch [REMOTE]`: brings another clone's runs in. git cannot fast-forward notes that two

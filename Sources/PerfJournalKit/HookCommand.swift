@@ -1,7 +1,9 @@
 import Foundation
+import Git
 import Runner
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 #if canImport(Glibc)
@@ -9,7 +11,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Git
 
 /// `perfjournal hook post-commit|post-rewrite|commit-msg`: the git hooks' side of "every commit gets its run",
 /// and the commit message check.
@@ -35,7 +36,7 @@ public enum HookCommand {
         let paths = DaemonPaths(workspace: workspace)
         if paths.runningPID() != nil { return }
         guard let config = try? workspace.config(), config.daemon.autostart,
-              let head = try? workspace.head(), try History(workspace: workspace).baseline(at: head) != nil
+            let head = try? workspace.head(), try History(workspace: workspace).baseline(at: head) != nil
         else {
             AutostartMarker.set(workspace)
             return

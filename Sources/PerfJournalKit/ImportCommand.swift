@@ -3,6 +3,7 @@ import Git
 import Results
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal import [DIR]`: stores the runs saved in pytest-benchmark's `.benchmarks/` folder on the
@@ -55,9 +56,9 @@ public enum ImportCommand {
     static func machine(of path: String) -> MachineFingerprint {
         let current = MachineFingerprint.current()
         guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let info = object["machine_info"] as? [String: Any], let node = info["node"] as? String,
-              node != current.hostname
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let info = object["machine_info"] as? [String: Any], let node = info["node"] as? String,
+            node != current.hostname
         else { return current }
         let cpu = info["cpu"] as? [String: Any]
         return MachineFingerprint(

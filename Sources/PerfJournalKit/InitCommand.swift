@@ -6,6 +6,7 @@ import Results
 import Runner
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal init`: understand the project, prove the benchmark command by collecting with it, write
@@ -113,9 +114,10 @@ public enum InitCommand {
         do {
             let before = try workspace.repository.configValues("notes.rewriteRef")
             try workspace.repository.addLocalConfigValue("notes.rewriteRef", NoteStore.ref)
-            output.line(before.contains(NoteStore.ref)
-                ? "notes: already follow amend and rebase"
-                : "notes: set notes.rewriteRef so runs follow commit --amend and rebase")
+            output.line(
+                before.contains(NoteStore.ref)
+                    ? "notes: already follow amend and rebase"
+                    : "notes: set notes.rewriteRef so runs follow commit --amend and rebase")
             // git's default, "concatenate", would glue two JSON notes into one unreadable note when the
             // daemon stored a run on the rewritten commit first; "ignore" keeps the run already there.
             if try workspace.repository.configString("notes.rewriteMode") == nil {

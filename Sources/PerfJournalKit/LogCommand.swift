@@ -1,5 +1,6 @@
 import Journal
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal log`: print, write or check the progress log (built in `Journal`).

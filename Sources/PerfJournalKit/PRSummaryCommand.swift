@@ -1,5 +1,6 @@
 import Journal
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal pr-summary`: a pull-request body for base..head (built in `Journal`).

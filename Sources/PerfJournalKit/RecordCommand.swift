@@ -4,6 +4,7 @@ import Results
 import Runner
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal record`: store a result file made elsewhere as a run of a commit.

@@ -5,6 +5,7 @@ import Results
 import Runner
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal run`: measure commits in perfjournal's own worktree (or the queued ones) and store the runs.
@@ -109,7 +110,9 @@ extension RunCommand {
             }
         }
         if failures > 0 {
-            throw PerfJournalError(.commandFailed, file: queue.failedDirectory, "\(failures) queued commit\(failures == 1 ? "" : "s") could not be measured; see the reasons there (retry: `perfjournal run --retry-failed`)")
+            throw PerfJournalError(
+                .commandFailed, file: queue.failedDirectory,
+                "\(failures) queued commit\(failures == 1 ? "" : "s") could not be measured; see the reasons there (retry: `perfjournal run --retry-failed`)")
         }
     }
 

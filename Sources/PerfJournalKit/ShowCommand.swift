@@ -2,6 +2,7 @@ import Foundation
 import Git
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal show [REV] [--json]`: what was measured at one commit.

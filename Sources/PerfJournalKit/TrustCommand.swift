@@ -2,6 +2,7 @@ import Foundation
 import Runner
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal trust`: approve the current config's commands for unattended runs (the daemon and the

@@ -57,7 +57,7 @@ enum GoogleBenchmarkFormat {
             if isAggregate {
                 // Only time aggregates of the usual statistics; cv is a ratio, BigO/RMS rows have no real_time.
                 guard let statistic = fields["aggregate_name"]?.string, ["mean", "median", "stddev"].contains(statistic),
-                      (fields["aggregate_unit"]?.string ?? "time") == "time"
+                    (fields["aggregate_unit"]?.string ?? "time") == "time"
                 else { continue }
                 runs[index].aggregates[statistic] = try seconds(fields, of: rowName, reader)
             } else {

@@ -77,13 +77,16 @@ enum APICheck {
 
     /// The surface `rules.api_command` prints (one entry per line) at `old` and at `new`, each checked out
     /// in a perfjournal worktree. A command that fails gives nil: the rule is then unknown, not passed.
-    static func commandSurfaces(_ command: String, old: ObjectID, new: ObjectID, workspace: Workspace, timeout: Double) throws -> (old: APISurface, new: APISurface)? {
+    static func commandSurfaces(
+        _ command: String, old: ObjectID, new: ObjectID, workspace: Workspace, timeout: Double
+    ) throws -> (old: APISurface, new: APISurface)? {
         try workspace.ensureDirectory(workspace.logsDirectory)
         func surface(_ commit: ObjectID, worktree: String) throws -> APISurface? {
             let path = "\(workspace.worktreesDirectory)/\(worktree)"
             _ = try workspace.repository.checkoutDetachedWorktree(name: "perfjournal-\(worktree)", path: path, commit: commit)
             let output = "\(workspace.logsDirectory)/api-\(commit.short).txt"
-            let outcome = try CommandRunner.run(command, in: path, logPath: "\(workspace.logsDirectory)/api-\(commit.short).log", timeout: timeout, stdoutPath: output)
+            let outcome = try CommandRunner.run(
+                command, in: path, logPath: "\(workspace.logsDirectory)/api-\(commit.short).log", timeout: timeout, stdoutPath: output)
             guard outcome.exitStatus == 0, !outcome.timedOut, let text = try? String(contentsOfFile: output, encoding: .utf8) else { return nil }
             let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             return APISurface(entries: Set(lines))

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 /// One token of a brace language; text is `bytes[start..<end]`.
 struct SourceToken {
     enum Kind: UInt8 { case identifier, number, punctuation, string }

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 /// Decides whether the tokens before a `{` declare something, per language, and names it.
 /// Heuristic by design: it recognises the common definition forms listed in each method and
 /// otherwise says "not a definition" (the brace is then an anonymous block).

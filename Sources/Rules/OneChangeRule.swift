@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 import Config
 
 /// One file of a commit's diff, as the rule needs it; the caller fills the symbols from

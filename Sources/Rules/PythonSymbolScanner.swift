@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 /// Finds `def`, `async def` and `class` blocks in Python by indentation, in one pass over the lines,
 /// stepping over strings (triple-quoted ones span lines), comments, bracketed and backslash
 /// continuations. A definition starts at its first decorator and ends at its last code line.

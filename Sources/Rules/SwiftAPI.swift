@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 /// Swift's public API read from source: `public`/`open` declarations (func, var, let, init, subscript,
 /// class, struct, enum, protocol, actor, typealias, associatedtype, case), qualified with their
 /// enclosing types. Members of a public protocol, members of a `public extension` and the cases of a

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 import Results
 
 /// The Hodges-Lehmann shift estimate between two samples and its distribution-free confidence interval:

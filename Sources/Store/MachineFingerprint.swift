@@ -47,7 +47,8 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
             }
         }
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let cpu = cpuinfo.split(separator: "\n")
+        let cpu =
+            cpuinfo.split(separator: "\n")
             .first { $0.hasPrefix("model name") }
             .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
             ?? field(uts.machine)

@@ -4,7 +4,9 @@ import Testing
 /// Bad input gets one line on stderr naming the file and the problem, the documented exit code, and
 /// nothing written to the notes.
 @Suite struct BadInputTests {
-    static func expectOneLineError(_ result: TestRepository.Result, exit: Int32, mentioning needles: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectOneLineError(
+        _ result: TestRepository.Result, exit: Int32, mentioning needles: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(result.status == exit, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
         let lines = result.stderr.split(separator: "\n").filter { !$0.isEmpty && !$0.hasPrefix("measuring") && !$0.hasPrefix("  ") }
         #expect(lines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
@@ -46,7 +48,9 @@ import Testing
 
     static func repo(bench: String, timeout: Int = 600) throws -> TestRepository {
         let repo = try TestRepository()
-        try repo.write(".perfjournal.toml", """
+        try repo.write(
+            ".perfjournal.toml",
+            """
             [bench]
             command = "\(bench)"
             results = "out.json"

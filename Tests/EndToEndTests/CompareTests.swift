@@ -7,8 +7,10 @@ import Testing
         let a = repo.sibling("a.json"), b = repo.sibling("b.json")
         try SyntheticResults.pytestBenchmark([.init(name: "t::fast", median: 0.010), .init(name: "t::slow", median: before)], seed: 11)
             .write(toFile: a, atomically: true, encoding: .utf8)
-        try SyntheticResults.pytestBenchmark([.init(name: "t::fast", median: 0.010), .init(name: "t::slow", median: after), .init(name: "t::new", median: 0.001)], seed: 12)
-            .write(toFile: b, atomically: true, encoding: .utf8)
+        try SyntheticResults.pytestBenchmark(
+            [.init(name: "t::fast", median: 0.010), .init(name: "t::slow", median: after), .init(name: "t::new", median: 0.001)], seed: 12
+        )
+        .write(toFile: b, atomically: true, encoding: .utf8)
         return (a, b)
     }
 
@@ -71,7 +73,9 @@ import Testing
     @Test func rerunMeasuresBothSidesUntilTheBudgetIsSpent() throws {
         let repo = try TestRepository()
         let single = TestRepository.fixtures + "/hyperfine/single-run.json"
-        try repo.write(".perfjournal.toml", """
+        try repo.write(
+            ".perfjournal.toml",
+            """
             [bench]
             command = "cp '\(single)' out.json"
             results = "out.json"

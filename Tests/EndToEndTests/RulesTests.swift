@@ -66,7 +66,10 @@ import Testing
 
     @Test func focusedOptimizationPassesEveryRule() throws {
         let repo = try Self.project()
-        try repo.write("pkg/headers.py", Self.headers.replacingOccurrences(of: "    name, _, value = line.partition(\":\")", with: "    name, sep, value = line.partition(\":\")\n    del sep"))
+        try repo.write(
+            "pkg/headers.py",
+            Self.headers.replacingOccurrences(
+                of: "    name, _, value = line.partition(\":\")", with: "    name, sep, value = line.partition(\":\")\n    del sep"))
         let commit = try repo.git("add", "-A")
         _ = commit
         let result = try repo.run("/usr/bin/env", ["git", "commit", "-q", "-m", "perf: parse headers without a throwaway tuple"], in: repo.root, check: false)
@@ -80,7 +83,9 @@ import Testing
 
     @Test func bundledOptimizationIsRefusedAndFlagged() throws {
         let repo = try Self.project()
-        try repo.write("pkg/headers.py", Self.headers.replacingOccurrences(of: "return name.strip().lower(), value.strip()", with: "return name.strip().casefold(), value.strip()"))
+        try repo.write(
+            "pkg/headers.py",
+            Self.headers.replacingOccurrences(of: "return name.strip().lower(), value.strip()", with: "return name.strip().casefold(), value.strip()"))
         try repo.write("pkg/checksum.py", Self.checksum.replacingOccurrences(of: "total = (total + byte) % 65521", with: "total += byte\n    total %= 65521"))
         try repo.git("add", "-A")
         let message = "perf: cache headers and vectorize checksum"

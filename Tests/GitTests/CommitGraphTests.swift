@@ -33,7 +33,9 @@ import Testing
             let expectedSince = try s.git("rev-list", "HEAD", "^\(b.hex)").split(separator: "\n").map(String.init)
             #expect(Set(since.map(\.hex)) == Set(expectedSince), "round \(round)")
             var firstParents: [ObjectID] = []
-            try graph.firstParents(from: head) { firstParents.append($0); return true }
+            try graph.firstParents(from: head) {
+                firstParents.append($0); return true
+            }
             let expectedFirst = try s.git("rev-list", "--first-parent", "HEAD").split(separator: "\n").map(String.init)
             #expect(firstParents.map(\.hex) == expectedFirst)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Statistics
 
 /// The primitives against values scipy 1.17.1 computed (Tests/Reference/make_reference.py).

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 import Testing
 import TestSupport
 @testable import Config

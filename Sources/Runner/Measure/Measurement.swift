@@ -4,6 +4,7 @@ import Git
 import Results
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 #if canImport(Glibc)
