@@ -18,7 +18,8 @@ for dir in arguments.dropFirst(2) {
         // Only files: a folder (Helpers/tests, __pycache__) is not a resource.
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isDirectory),
-              !isDirectory.boolValue else { continue }
+            !isDirectory.boolValue
+        else { continue }
         let text = try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
         // Raw string with enough #s that no content can close it early.
         var hashes = "#"

@@ -26,8 +26,10 @@ public enum InitCommand {
         /// Where the starter file goes (default `Scaffold.defaultPath`).
         public var scaffoldPath: String?
 
-        public init(bench: String? = nil, results: String? = nil, format: ResultFormat? = nil, test: String? = nil,
-                    installHooks: Bool = true, dryRun: Bool = false, scaffold: [String] = [], scaffoldPath: String? = nil) {
+        public init(
+            bench: String? = nil, results: String? = nil, format: ResultFormat? = nil, test: String? = nil,
+            installHooks: Bool = true, dryRun: Bool = false, scaffold: [String] = [], scaffoldPath: String? = nil
+        ) {
             self.bench = bench
             self.results = results
             self.format = format
@@ -170,12 +172,14 @@ public enum InitCommand {
         }
         let count = proof.benchmarks.count
         if count == 0 {
-            let why = proof.exitStatus == 0 || proof.exitStatus == 5
+            let why =
+                proof.exitStatus == 0 || proof.exitStatus == 5
                 ? "it collected \(proof.items.count) test\(proof.items.count == 1 ? "" : "s"), none taking the benchmark fixture"
                 : "pytest exited with status \(proof.exitStatus): \(proof.logTail)"
             throw PerfJournalError(
                 .config, file: root,
-                "no benchmarks collected by \(shown): \(why). The files that take the fixture: \(detection.benchmarkFiles.keys.sorted().joined(separator: ", ")). Fix that, or pass --bench CMD --results PATH --format FORMAT")
+                "no benchmarks collected by \(shown): \(why). The files that take the fixture: \(detection.benchmarkFiles.keys.sorted().joined(separator: ", ")). Fix that, or pass --bench CMD --results PATH --format FORMAT"
+            )
         }
         if proof.exitStatus != 0 {
             throw PerfJournalError(
@@ -187,10 +191,13 @@ public enum InitCommand {
     }
 
     static func noBenchmarks(_ detection: ProjectDetection, root: String) -> PerfJournalError {
-        let looked = "looked for tests taking pytest-benchmark's `benchmark` fixture in every .py file under \(root) (outside .git, virtualenvs, node_modules, build and cache directories) and in the tox, nox, Makefile and Justfile commands"
+        let looked =
+            "looked for tests taking pytest-benchmark's `benchmark` fixture in every .py file under \(root) (outside .git, virtualenvs, node_modules, build and cache directories) and in the tox, nox, Makefile and Justfile commands"
         let what = "write one (`perfjournal init --scaffold package.module:function` starts a file), or pass --bench CMD --results PATH --format FORMAT"
         if !detection.isPythonProject {
-            return PerfJournalError(.config, file: root, "no Python project found (no pyproject.toml, setup.py, setup.cfg, requirements*.txt or tests): pass --bench CMD --results PATH --format FORMAT")
+            return PerfJournalError(
+                .config, file: root,
+                "no Python project found (no pyproject.toml, setup.py, setup.cfg, requirements*.txt or tests): pass --bench CMD --results PATH --format FORMAT")
         }
         return PerfJournalError(.config, file: root, "no benchmarks found: \(looked); \(what)")
     }

@@ -41,10 +41,13 @@ public struct ProjectDetection: Sendable, Equatable {
     public static func detect(root: String, results: String, python: String = "python3", scratch: Scratch) throws -> ProjectDetection {
         let script = try scratch.write(helper: "detect_project.py")
         let out = scratch.path("detect.json"), log = scratch.path("detect.log")
-        let command = "\(CommandRunner.shellQuote(python)) \(CommandRunner.shellQuote(script)) \(CommandRunner.shellQuote(root)) --results \(CommandRunner.shellQuote(results))"
+        let command =
+            "\(CommandRunner.shellQuote(python)) \(CommandRunner.shellQuote(script)) \(CommandRunner.shellQuote(root)) --results \(CommandRunner.shellQuote(results))"
         let outcome = try CommandRunner.run(command, in: root, logPath: log, timeout: 300, stdoutPath: out)
         if outcome.exitStatus == 127 {
-            throw PerfJournalError(.config, file: root, "\(python) not found: init reads the project with it; put python3 on PATH, or pass --bench CMD --results PATH --format FORMAT --test CMD")
+            throw PerfJournalError(
+                .config, file: root,
+                "\(python) not found: init reads the project with it; put python3 on PATH, or pass --bench CMD --results PATH --format FORMAT --test CMD")
         }
         guard outcome.exitStatus == 0, let data = FileManager.default.contents(atPath: out) else {
             throw PerfJournalError(.config, file: log, "reading the project failed (\(python) exited with status \(outcome.exitStatus)): \(Scratch.tail(log))")

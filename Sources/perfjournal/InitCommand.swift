@@ -30,17 +30,19 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The full test suite's command (\"\" for none).", valueName: "cmd")) var test: String?
     @Flag(help: "Don't install the git hooks.") var noHooks = false
     @Flag(help: "Show the config init would write, and write nothing.") var dryRun = false
-    @Option(help: ArgumentHelp(
-        "Write a starter pytest-benchmark file timing this function (repeatable), then detect as usual.",
-        valueName: "module:function")) var scaffold: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "Write a starter pytest-benchmark file timing this function (repeatable), then detect as usual.",
+            valueName: "module:function")) var scaffold: [String] = []
     @Option(help: ArgumentHelp("Where --scaffold writes (default: \(PerfJournalKit.Scaffold.defaultPath)).", valueName: "path")) var scaffoldFile: String?
 
     func run() throws {
         try execute {
             try PerfJournalKit.InitCommand.run(
                 at: repository.directory,
-                options: .init(bench: bench, results: results, format: format, test: test, installHooks: !noHooks,
-                               dryRun: dryRun, scaffold: scaffold, scaffoldPath: scaffoldFile),
+                options: .init(
+                    bench: bench, results: results, format: format, test: test, installHooks: !noHooks,
+                    dryRun: dryRun, scaffold: scaffold, scaffoldPath: scaffoldFile),
                 executable: Executable.path, output: FileOutput.standardOutput)
         }
     }

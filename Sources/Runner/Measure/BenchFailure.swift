@@ -23,10 +23,13 @@ enum BenchFailure {
     /// "3 skipped in 0.02s"); nil when the log is not pytest's or something passed.
     static func pytestCollectedNothing(log: String, exitStatus: Int32) -> String? {
         let lines = log.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "= ")) }
-        guard let summary = lines.last(where: { line in
-            line.range(of: #"^(no tests ran|[0-9]+ (passed|failed|skipped|deselected|errors?|warnings?|xfailed|xpassed)).* in [0-9.]+s"#,
-                       options: .regularExpression) != nil
-        }) else {
+        guard
+            let summary = lines.last(where: { line in
+                line.range(
+                    of: #"^(no tests ran|[0-9]+ (passed|failed|skipped|deselected|errors?|warnings?|xfailed|xpassed)).* in [0-9.]+s"#,
+                    options: .regularExpression) != nil
+            })
+        else {
             return exitStatus == 5 ? "no tests ran" : nil
         }
         if exitStatus == 5 || summary.hasPrefix("no tests ran") { return summary }

@@ -64,7 +64,8 @@ public enum Measurement {
         if !wroteResults || bench.exitStatus == 5, let summary = BenchFailure.pytestCollectedNothing(log: benchLog, exitStatus: bench.exitStatus) {
             throw PerfJournalError(
                 .resultFile, file: logPath,
-                "the benchmark command collected no benchmarks (pytest: \(summary)): no test it collected takes the benchmark fixture; check the paths in bench.command (`perfjournal init --dry-run` shows where the benchmarks are)")
+                "the benchmark command collected no benchmarks (pytest: \(summary)): no test it collected takes the benchmark fixture; check the paths in bench.command (`perfjournal init --dry-run` shows where the benchmarks are)"
+            )
         }
         if bench.exitStatus != 0 {
             throw PerfJournalError(.commandFailed, file: logPath, "benchmark command exited with status \(bench.exitStatus): \(config.bench.command)")
