@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Results", dependencies: ["Support"]),
         // The verdict: estimators, tests and Holm correction over two sides' results, and its table.
         .target(name: "Statistics", dependencies: ["Results", "Support"]),
-        // `.perfjournal.toml`: the TOML parser, the schema, the typed config and project detection.
+        // `.perfjournal.toml`: the TOML parser, the schema and the typed config.
         .target(name: "Config", dependencies: ["Results", "Support"]),
         // Runs and notes in git (refs/notes/perfjournal), history walks, machines, and the Workspace.
         .target(name: "Store", dependencies: ["Git", "Config", "Statistics", "Results", "Support"]),
