@@ -14,7 +14,23 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     public var isModified: Bool { code == GIT_EMODIFIED.rawValue }
     public var isLocked: Bool { code == GIT_ELOCKED.rawValue }
 
+    /// The write failed because the disk (or quota) is full.
+    public var isOutOfSpace: Bool { message.lowercased().contains("no space left") || code == Self.outOfSpaceCode }
+    static let outOfSpaceCode: Int32 = -1_000_028  // ENOSPC, as perfjournal marks it; not a libgit2 code
+
     public var description: String { "\(operation): \(message)" }
+
+    init(code: Int32, operation: String, message: String) {
+        self.code = code
+        self.errorClass = 0
+        self.operation = operation
+        self.message = message
+    }
+
+    /// "no space left on device", for a failure that happened while the disk was full.
+    static func outOfSpace(_ operation: String) -> GitError {
+        GitError(code: outOfSpaceCode, operation: operation, message: "no space left on device")
+    }
 
     init(code: Int32, operation: String) {
         self.code = code

@@ -111,23 +111,103 @@ extension Repository {
         guard let text = try transform(current) else { return .unchanged }
         if text == current { return .unchanged }
 
+        // The note's blob holds the new run, so unless it is already stored, this attempt's blob, tree and
+        // commit are new objects that nothing else can refer to: a failed attempt removes them again.
+        let blobToWrite = try blobID(of: text)
+        let attempt = AttemptObjects(blob: blobToWrite, blobExisted: objectExists(blobToWrite))
+
         var newCommit = git_oid(), blob = git_oid()
-        try withSignature { sig in
-            try check("write note on \(commit.short)",
-                      git_note_commit_create(&newCommit, &blob, pointer, tipCommit, sig, sig, &target, text, 1))
+        do {
+            try withSignature { sig in
+                try check("write note on \(commit.short)",
+                          git_note_commit_create(&newCommit, &blob, pointer, tipCommit, sig, sig, &target, text, 1))
+            }
+        } catch let error as GitError {
+            removeAttempt(attempt, commit: nil)
+            throw diskFull(error, needing: text.utf8.count) ? .outOfSpace("write note on \(commit.short)") : error
         }
-        var newRef: OpaquePointer?
-        let code: Int32
         // Compare-and-swap under the ref's lock. For the first note ever the expected value is the zero id,
         // "must not exist": plain create with force=0 checks existence before taking the lock, so two
         // first writers could both pass and the second would overwrite the first.
-        var expected = tip?.oid ?? git_oid()
-        code = git_reference_create_matching(&newRef, pointer, ref, &newCommit, 1, &expected, message)
-        git_reference_free(newRef)
+        let code = moveReference(ref, to: newCommit, expected: tip?.oid, message: message)
         if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue || code == GIT_ELOCKED.rawValue {
+            // Lost the race: this attempt's objects are garbage already; the retry writes its own.
+            removeAttempt(attempt, commit: ObjectID(newCommit))
             return .raced(GitError(code: code, operation: "update \(ref)"))
         }
-        try check("update \(ref)", code)
+        if code < 0 {
+            let error = GitError(code: code, operation: "update \(ref)")
+            removeAttempt(attempt, commit: ObjectID(newCommit))
+            throw diskFull(error, needing: 4096) ? .outOfSpace("update \(ref)") : error
+        }
         return .written
+    }
+
+    private struct AttemptObjects {
+        var blob: ObjectID
+        var blobExisted: Bool
+    }
+
+    private func blobID(of text: String) throws -> ObjectID {
+        var oid = git_oid()
+        let bytes = Array(text.utf8)
+        try check("hash note", bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) })
+        return ObjectID(oid)
+    }
+
+    func objectExists(_ id: ObjectID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, pointer) == 0 else { return true }
+        defer { git_odb_free(odb) }
+        var oid = id.oid
+        return git_odb_exists(odb, &oid) == 1
+    }
+
+    /// Deletes what a failed attempt wrote: its commit, and its blob and root tree when the blob is new.
+    private func removeAttempt(_ attempt: AttemptObjects, commit: ObjectID?) {
+        var doomed: [ObjectID] = []
+        if let commit {
+            doomed.append(commit)
+            if !attempt.blobExisted, let tree = try? self.commit(commit).tree { doomed.append(tree) }
+        }
+        if !attempt.blobExisted { doomed.append(attempt.blob) }
+        for id in doomed { removeLooseObject(id) }
+    }
+
+    /// Unlinks the loose file of `id`, if there is one (a packed object is never touched).
+    func removeLooseObject(_ id: ObjectID) {
+        let hex = id.hex
+        unlink(commonDir + "/objects/" + String(hex.prefix(2)) + "/" + String(hex.dropFirst(2)))
+    }
+
+    /// Did `error` happen because the disk is full? libgit2 does not always say so (a failed object write
+    /// can surface as "note could not be found"), so the free space decides too.
+    func diskFull(_ error: GitError, needing bytes: Int) -> Bool {
+        if error.isOutOfSpace || errno == ENOSPC { return true }
+        var info = statvfs()
+        guard statvfs(commonDir + "/objects", &info) == 0 else { return false }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize) < UInt64(bytes) + 64 * 1024
+    }
+
+    /// Removes `tmp_object_git2_*` files that a killed libgit2 writer left in the object store, when older
+    /// than `age` seconds (a live writer renames its file away within moments). Returns how many.
+    @discardableResult
+    public func removeStaleTemporaryObjects(olderThan age: Double) -> Int {
+        let directory = commonDir + "/objects"
+        guard let dir = opendir(directory) else { return 0 }
+        defer { closedir(dir) }
+        var removed = 0
+        let now = Double(time(nil))
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name.hasPrefix("tmp_object_git2_") else { continue }
+            var info = stat()
+            let path = directory + "/" + name
+            guard stat(path, &info) == 0, now - Double(info.st_mtim.tv_sec) > age else { continue }
+            if unlink(path) == 0 { removed += 1 }
+        }
+        return removed
     }
 }

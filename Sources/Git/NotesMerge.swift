@@ -24,87 +24,110 @@ extension Repository {
         }
     }
 
-    /// Merges the notes ref `other` into `ref`: for every commit noted in either, `merge` gets the local
-    /// text (nil when none) and the other's, and returns the text to keep. All notes land in one commit
-    /// whose parents are both tips, so the result fast-forwards on either side, and the ref moves by
-    /// compare-and-swap (retried when another writer got there first). Returns how many notes changed.
+    /// Merges the notes ref `other` into `ref`: for every commit noted in either, `merge` gets the commit,
+    /// the local text (nil when none) and the other's, and returns the text to keep, or nil to keep the
+    /// other's note out (the local one, if any, stays). All notes land in one commit whose parents are
+    /// both tips, so the result fast-forwards on either side (a note kept out is then absent from the
+    /// result, not reverted in the other's history), and the ref moves by compare-and-swap (retried when
+    /// another writer got there first). Returns how many notes changed.
     @discardableResult
-    public func mergeNotes(ref: String, from other: String, message: String, merge: (String?, String) throws -> String) throws -> Int {
+    public func mergeNotes(ref: String, from other: String, message: String, merge: (ObjectID, String?, String) throws -> String?) throws -> Int {
         guard let otherTip = try referenceTarget(other) else { return 0 }
         while true {
             let localTip = try referenceTarget(ref)
             if let localTip, try localTip == otherTip || isAncestor(otherTip, of: localTip) { return 0 }
             let otherNotes = try notedCommits(ref: other)
             var changes: [(ObjectID, String)] = []
+            var keptOut = false
             for (commit, blob) in otherNotes.sorted(by: { $0.key < $1.key }) {
                 let theirs = try noteText(blob: blob)
                 let ours = try localTip.flatMap { _ in try noteText(ref: ref, commit: commit) }
-                let merged = try merge(ours, theirs)
+                guard let merged = try merge(commit, ours, theirs) else {
+                    keptOut = true
+                    continue
+                }
                 if merged != ours { changes.append((commit, merged)) }
             }
-            // The local tip may simply be behind: then the other tip is the answer.
+            // The local tip may simply be behind: then the other tip is the answer (unless a note of it
+            // is kept out).
             let fastForward = try localTip.map { try isAncestor($0, of: otherTip) } ?? true
             let target: git_oid
-            if fastForward && changes.allSatisfy({ change in (try? noteText(ref: other, commit: change.0)) == change.1 }) {
+            if fastForward && !keptOut && changes.allSatisfy({ change in (try? noteText(ref: other, commit: change.0)) == change.1 }) {
                 target = otherTip.oid
             } else {
-                target = try mergeCommit(ref: ref, localTip: localTip, otherTip: otherTip, changes: changes, message: message)
+                target = try commitNotes(
+                    ref: ref, onto: localTip, changes: changes.map { ($0.0, Optional($0.1)) },
+                    parents: [localTip, otherTip].compactMap { $0 }, message: message).oid
             }
-            var newTarget = target
-            var expected = localTip?.oid ?? git_oid()
-            var newRef: OpaquePointer?
-            let code = git_reference_create_matching(&newRef, pointer, ref, &newTarget, 1, &expected, message)
-            git_reference_free(newRef)
+            let code = moveReference(ref, to: target, expected: localTip?.oid, message: message)
             if code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue || code == GIT_EEXISTS.rawValue { continue }
             try check("update \(ref)", code)
             return changes.count
         }
     }
 
-    /// One commit holding the local notes plus `changes`, with the local and the other tip as parents.
-    private func mergeCommit(ref: String, localTip: ObjectID?, otherTip: ObjectID, changes: [(ObjectID, String)], message: String) throws -> git_oid {
-        // Chain the changed notes onto the local tip in memory (the intermediate commits are never
-        // referenced), then take the final tree for the merge commit.
+    /// One notes commit: the notes of `base` (none when nil) with `changes` applied (a nil text removes
+    /// the note), with `parents`. Only the returned commit is meant to be referenced: the changes are
+    /// chained onto `base` in memory first, and the final tree is taken from the last link.
+    public func commitNotes(ref: String, onto base: ObjectID?, changes: [(ObjectID, String?)], parents parentIDs: [ObjectID], message: String) throws -> ObjectID {
         var chain: OpaquePointer?
-        if let localTip {
-            var oid = localTip.oid
+        if let base {
+            var oid = base.oid
             try check("read \(ref)", git_commit_lookup(&chain, pointer, &oid))
         }
+        defer { git_commit_free(chain) }
         try withSignature { sig in
             for (commit, text) in changes {
                 var target = commit.oid
                 var next = git_oid(), blob = git_oid()
-                try check("write note on \(commit.short)", git_note_commit_create(&next, &blob, pointer, chain, sig, sig, &target, text, 1))
+                if let text {
+                    try check("write note on \(commit.short)", git_note_commit_create(&next, &blob, pointer, chain, sig, sig, &target, text, 1))
+                } else {
+                    guard chain != nil else { continue }
+                    let code = git_note_commit_remove(&next, pointer, chain, sig, sig, &target)
+                    if code == GIT_ENOTFOUND.rawValue { continue }
+                    try check("remove note on \(commit.short)", code)
+                }
                 git_commit_free(chain)
                 chain = nil
                 try check("read notes commit", git_commit_lookup(&chain, pointer, &next))
             }
         }
-        defer { git_commit_free(chain) }
-        var tree: OpaquePointer?
+        var treeID = git_oid()
         if let chain {
-            try check("read notes tree", git_commit_tree(&tree, chain))
+            treeID = git_commit_tree_id(chain)!.pointee
         } else {
-            var otherOid = otherTip.oid
-            var other: OpaquePointer?
-            try check("read other notes", git_commit_lookup(&other, pointer, &otherOid))
-            defer { git_commit_free(other) }
-            try check("read notes tree", git_commit_tree(&tree, other))
+            // No notes at all: the empty tree.
+            var builder: OpaquePointer?
+            try check("make empty tree", git_treebuilder_new(&builder, pointer, nil))
+            defer { git_treebuilder_free(builder) }
+            try check("write empty tree", git_treebuilder_write(&treeID, builder))
         }
+        var tree: OpaquePointer?
+        try check("read notes tree", git_tree_lookup(&tree, pointer, &treeID))
         defer { git_tree_free(tree) }
 
         var parents: [OpaquePointer?] = []
         defer { parents.forEach { git_commit_free($0) } }
-        for tip in [localTip, otherTip].compactMap({ $0 }) {
+        for tip in parentIDs {
             var oid = tip.oid
             var parent: OpaquePointer?
             try check("read \(tip.short)", git_commit_lookup(&parent, pointer, &oid))
             parents.append(parent)
         }
-        var merged = git_oid()
+        var result = git_oid()
         try withSignature { sig in
-            try check("write notes merge", git_commit_create(&merged, pointer, nil, sig, sig, nil, message, tree, parents.count, &parents))
+            try check("write notes commit", git_commit_create(&result, pointer, nil, sig, sig, nil, message, tree, parents.count, &parents))
         }
-        return merged
+        return ObjectID(result)
+    }
+
+    /// Moves `ref` from `expected` (nil: must not exist) to `target` as one compare-and-swap; false when
+    /// another writer moved it first.
+    public func compareAndSwap(_ ref: String, from expected: ObjectID?, to target: ObjectID, message: String) throws -> Bool {
+        let code = moveReference(ref, to: target.oid, expected: expected?.oid, message: message)
+        if code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue || code == GIT_EEXISTS.rawValue { return false }
+        try check("update \(ref)", code)
+        return true
     }
 }

@@ -3,10 +3,15 @@ import Foundation
 import Git
 import Support
 
-/// perfjournal's runs in `refs/notes/perfjournal`: one JSON note per commit, written as a
-/// compare-and-swap on the notes ref so concurrent writers never lose a run.
+/// perfjournal's runs in `refs/notes/perfjournal`: one JSON note per commit.
+///
+/// Writers in one repository take `.git/perfjournal/notes.lock` (flock) before they read the note, so each
+/// run's note is written once rather than once per lost race. The ref still moves by compare-and-swap:
+/// the guard against writers that take no lock (another tool, git itself).
 public struct NoteStore {
     public static let ref = "refs/notes/perfjournal"
+    /// Where `perfjournal doctor --fix` (and `fetch`) put notes perfjournal cannot read.
+    public static let quarantineRef = "refs/notes/perfjournal-quarantine"
     public let repository: Repository
 
     public init(repository: Repository) {
@@ -28,132 +33,162 @@ public struct NoteStore {
         try NoteCodec.decode(try repository.noteText(blob: blob), commit: commit)
     }
 
+    /// Runs `body` holding the writers' lock of this repository (blocking until it is free).
+    @discardableResult
+    package func withWriteLock<T>(_ body: () throws -> T) throws -> T {
+        let directory = repository.commonDir + "/perfjournal"
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw PerfJournalError(.store, file: directory, "cannot create perfjournal's directory: \(String(cString: strerror(errno)))")
+        }
+        let lock = try FileLock(path: directory + "/notes.lock")
+        defer { withExtendedLifetime(lock) {} }
+        return try body()
+    }
+
     /// Adds `run` to the note on `commit`. A run whose id is already there is not added twice, so a
     /// retried store (after a crash between storing and clearing a job) stays exactly-once.
     public func append(_ run: Run, to commit: ObjectID) throws {
         do {
-            try repository.updateNote(ref: Self.ref, commit: commit, message: "perfjournal: \(run.source.rawValue) \(commit.short)") { current in
-                var note = try current.map { try NoteCodec.decode($0, commit: commit) } ?? Note()
-                if note.runs.contains(where: { $0.id == run.id }) { return nil }
-                note.runs.append(run)
-                return try NoteCodec.encode(note)
+            try withWriteLock {
+                try repository.updateNote(ref: Self.ref, commit: commit, message: "perfjournal: \(run.source.rawValue) \(commit.short)") { current in
+                    var note = try current.map { try NoteCodec.decode($0, commit: commit) } ?? Note()
+                    if note.runs.contains(where: { $0.id == run.id }) { return nil }
+                    note.runs.append(run)
+                    return try NoteCodec.encode(note)
+                }
             }
+        } catch let error as GitError where error.isOutOfSpace {
+            throw PerfJournalError(.store, file: Self.ref, "no space left on device (writing the note on \(commit.short)): nothing was stored")
         } catch let error as GitError {
             throw PerfJournalError(.store, file: Self.ref, "could not store the run on \(commit.short): \(error)")
         }
     }
-}
 
-/// Note text <-> `Note`. The text is pretty JSON with sorted keys, so `git notes show` is readable and
-/// the same note always has the same bytes; arrays of numbers stay on one line to keep samples compact.
-public enum NoteCodec {
-    public static func encode(_ note: Note) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let compact = try encoder.encode(note)
-        return JSONLayout.pretty(compact) + "\n"
+    // MARK: - Unreadable notes
+
+    public struct UnreadableNote: Sendable, Equatable {
+        public var commit: ObjectID
+        public var problem: NoteCodec.Unreadable
+        /// "note on c8facf5 is not a perfjournal note: malformed JSON"
+        public var description: String { "note on \(commit.short) \(problem.phrase)" }
     }
 
-    public static func decode(_ text: String, commit: ObjectID) throws -> Note {
-        do {
-            let note = try JSONDecoder().decode(Note.self, from: Data(text.utf8))
-            guard note.schema <= Note.currentSchema else {
-                throw PerfJournalError(.store, file: NoteStore.ref, "note on \(commit.short) has schema \(note.schema); this perfjournal reads up to \(Note.currentSchema) (upgrade perfjournal)")
+    /// Every note perfjournal cannot read, by commit.
+    public func unreadableNotes() throws -> [UnreadableNote] {
+        var found: [UnreadableNote] = []
+        for (commit, blob) in try measuredCommits().sorted(by: { $0.key < $1.key }) {
+            if case .failure(let problem) = NoteCodec.read(try repository.noteText(blob: blob)) {
+                found.append(UnreadableNote(commit: commit, problem: problem))
             }
-            return note
-        } catch let error as PerfJournalError {
-            throw error
-        } catch {
-            throw PerfJournalError(.store, file: NoteStore.ref, "note on \(commit.short) is not a perfjournal note: \(describe(error))")
         }
+        return found
     }
 
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            return "missing '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "bad value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "malformed JSON" : "bad value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        default:
-            return "\(error)"
-        }
-    }
-}
-
-/// Re-indents compact JSON: objects and arrays of containers one entry per line, arrays of scalars
-/// on a single line.
-enum JSONLayout {
-    static func pretty(_ compact: Data) -> String {
-        let bytes = [UInt8](compact)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count + bytes.count / 4)
-        var depth = 0
-        var i = 0
-        // Per open bracket: does it print inline?
-        var inline: [Bool] = []
-
-        func newline() {
-            out.append(10)
-            out.append(contentsOf: repeatElement(32, count: depth * 2))
-        }
-        func scalarArray(from start: Int) -> Bool {
-            // True when the array opening at `start` holds no object or array.
-            var j = start + 1
-            var inString = false
-            while j < bytes.count {
-                let c = bytes[j]
-                if inString {
-                    if c == 92 { j += 2; continue }
-                    if c == 34 { inString = false }
-                } else {
-                    switch c {
-                    case 34: inString = true
-                    case 91, 123: return false
-                    case 93: return true
-                    default: break
+    /// Moves the notes on `commits` from perfjournal's ref to `quarantineRef`: they are added there first
+    /// (next to any note already there), then removed here in one compare-and-swap commit. A note that
+    /// became readable meanwhile (someone fixed it) stays. Returns the commits moved.
+    @discardableResult
+    public func quarantine(_ commits: [ObjectID]) throws -> [ObjectID] {
+        do {
+            return try withWriteLock {
+                while true {
+                    let tip = try repository.referenceTarget(Self.ref)
+                    var moving: [(ObjectID, String)] = []
+                    for commit in commits {
+                        guard let text = try repository.noteText(ref: Self.ref, commit: commit) else { continue }
+                        if case .failure = NoteCodec.read(text) { moving.append((commit, text)) }
+                    }
+                    guard let tip, !moving.isEmpty else { return [] }
+                    try keepAside(moving, message: "perfjournal doctor: unreadable notes from \(Self.ref)")
+                    let fixed = try repository.commitNotes(
+                        ref: Self.ref, onto: tip, changes: moving.map { ($0.0, nil) }, parents: [tip],
+                        message: "perfjournal doctor: move \(moving.count) unreadable note\(moving.count == 1 ? "" : "s") to \(Self.quarantineRef)")
+                    if try repository.compareAndSwap(Self.ref, from: tip, to: fixed, message: "perfjournal: doctor --fix") {
+                        return moving.map(\.0)
                     }
                 }
-                j += 1
             }
-            return true
+        } catch let error as GitError where error.isOutOfSpace {
+            throw PerfJournalError(.store, file: Self.ref, "no space left on device (moving unreadable notes aside): nothing was moved")
+        } catch let error as GitError {
+            throw PerfJournalError(.store, file: Self.ref, "could not move unreadable notes aside: \(error)")
         }
+    }
 
-        while i < bytes.count {
-            let c = bytes[i]
-            switch c {
-            case 34:  // copy a whole string, escapes included
-                var j = i + 1
-                while j < bytes.count && bytes[j] != 34 { j += bytes[j] == 92 ? 2 : 1 }
-                out.append(contentsOf: bytes[i...min(j, bytes.count - 1)])
-                i = j
-            case 123, 91:
-                let isInline = c == 91 && scalarArray(from: i)
-                out.append(c)
-                let closer: UInt8 = c == 123 ? 125 : 93
-                if i + 1 < bytes.count && bytes[i + 1] == closer {
-                    out.append(closer)
-                    i += 1
-                } else {
-                    inline.append(isInline)
-                    depth += 1
-                    if !isInline { newline() }
-                }
-            case 125, 93:
-                depth -= 1
-                if inline.popLast() == false { newline() }
-                out.append(c)
-            case 44:
-                out.append(44)
-                if inline.last == true { out.append(32) } else { newline() }
-            case 58:
-                out.append(contentsOf: [58, 32])
-            default:
-                out.append(c)
+    /// Adds `notes` to the quarantine ref; a commit that already has a different note there keeps both texts.
+    func keepAside(_ notes: [(ObjectID, String)], message: String) throws {
+        while true {
+            let tip = try repository.referenceTarget(Self.quarantineRef)
+            var changes: [(ObjectID, String?)] = []
+            for (commit, text) in notes {
+                let existing = try tip.flatMap { _ in try repository.noteText(ref: Self.quarantineRef, commit: commit) }
+                guard let existing else { changes.append((commit, text)); continue }
+                if existing == text || existing.contains(text) { continue }
+                changes.append((commit, existing + (existing.hasSuffix("\n") ? "" : "\n") + text))
             }
-            i += 1
+            if changes.isEmpty { return }
+            let commit = try repository.commitNotes(ref: Self.quarantineRef, onto: tip, changes: changes, parents: tip.map { [$0] } ?? [], message: message)
+            if try repository.compareAndSwap(Self.quarantineRef, from: tip, to: commit, message: message) { return }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: - Merging another clone's notes
+
+    /// A note of the other side that was not merged, and why.
+    public struct KeptOut: Sendable, Equatable {
+        public var commit: ObjectID
+        public var problem: NoteCodec.Unreadable
+        /// The local note on that commit is the unreadable one, not the incoming.
+        public var local: Bool
+    }
+
+    /// Merges the notes ref `other` (another clone's, fetched) into perfjournal's: a union of notes by
+    /// commit, and inside a note a union of runs by run id. Every incoming note is read first; one that
+    /// cannot be read is never merged: it goes to `quarantineRef` and is reported in `keptOut`. A local
+    /// note that cannot be read stays as it is (`doctor --fix` is its way out). Returns the notes changed.
+    public func merge(from other: String, keptOut: inout [KeptOut]) throws -> Int {
+        var rejected: [KeptOut] = []
+        var aside: [(ObjectID, String)] = []
+        let changed: Int
+        do {
+            changed = try withWriteLock {
+                try repository.mergeNotes(ref: Self.ref, from: other, message: "perfjournal: merge \(other)") { commit, ours, theirs in
+                    let incoming: Note
+                    switch NoteCodec.read(theirs) {
+                    case .success(let note): incoming = note
+                    case .failure(let problem):
+                        if !rejected.contains(where: { $0.commit == commit }) {
+                            rejected.append(KeptOut(commit: commit, problem: problem, local: false))
+                            aside.append((commit, theirs))
+                        }
+                        return nil
+                    }
+                    guard let ours else { return theirs }
+                    var note: Note
+                    switch NoteCodec.read(ours) {
+                    case .success(let local): note = local
+                    case .failure(let problem):
+                        if !rejected.contains(where: { $0.commit == commit }) {
+                            rejected.append(KeptOut(commit: commit, problem: problem, local: true))
+                        }
+                        return ours
+                    }
+                    let known = Set(note.runs.map(\.id))
+                    let new = incoming.runs.filter { !known.contains($0.id) }
+                    if new.isEmpty { return ours }
+                    note.runs += new
+                    return try NoteCodec.encode(note)
+                }
+            }
+            if !aside.isEmpty {
+                try withWriteLock { try keepAside(aside, message: "perfjournal: unreadable notes from \(other)") }
+            }
+        } catch let error as GitError where error.isOutOfSpace {
+            throw PerfJournalError(.store, file: Self.ref, "no space left on device (merging \(other)): nothing was merged")
+        } catch let error as GitError {
+            throw PerfJournalError(.store, file: Self.ref, "cannot merge \(other): \(error.message)")
+        }
+        keptOut = rejected
+        return changed
     }
 }

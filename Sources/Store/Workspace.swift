@@ -23,6 +23,9 @@ public struct Workspace {
         guard let root = repository.workdir else {
             throw PerfJournalError(.repository, file: path, "bare repository: run perfjournal in a work tree")
         }
+        // A libgit2 writer killed mid-write (SIGKILL) leaves `objects/tmp_object_git2_*`; git gc never
+        // removes them, so every start clears the old ones.
+        repository.removeStaleTemporaryObjects(olderThan: AtomicFile.staleAge)
         return Workspace(repository: repository, root: root)
     }
 

@@ -43,6 +43,31 @@ public enum AtomicFile {
         }
     }
 
+    /// How old a temporary file must be before the next start removes it: far longer than any write
+    /// takes, so only files of writers that were killed (SIGKILL, power loss) qualify.
+    public static let staleAge: Double = 600
+
+    /// Removes the temporary files `write` leaves when killed mid-write (`<name>.tmp-<pid>-<n>`) in
+    /// `directory`, once they are older than `age` seconds. Returns how many.
+    @discardableResult
+    public static func removeStaleTemporaries(in directory: String, olderThan age: Double = staleAge) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var removed = 0
+        let now = Date().timeIntervalSince1970
+        for name in names where name.contains(".tmp-") {
+            let path = directory + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            #if canImport(Darwin)
+            let modified = Double(info.st_mtimespec.tv_sec)
+            #else
+            let modified = Double(info.st_mtim.tv_sec)
+            #endif
+            if now - modified > age && unlink(path) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     private static func failure(_ path: String, _ what: String) -> PerfJournalError {
         PerfJournalError(.repository, file: path, "\(what): \(String(cString: strerror(errno)))")
     }

@@ -13,13 +13,13 @@ struct PerfJournalCommand: ParsableCommand {
             `perfjournal show HEAD`, `perfjournal status`. Runs are stored in git notes \
             (refs/notes/perfjournal): `git notes --ref=perfjournal show <commit>` prints them. Exit codes: 0 ok, \
             1 a check found a problem, 3 repository, 4 config, 5 result file, 6 command failed, 7 timeout, 8 \
-            incomparable runs, 9 notes store, 10 untrusted config, 11 not measured, 64 usage.
+            incomparable runs, 9 notes store (an unreadable note: `perfjournal doctor --fix`), 10 untrusted config, 11 not measured, 64 usage.
             """,
         subcommands: [
             InitCommand.self, BaselineCommand.self, RunCommand.self, RecordCommand.self,
             ShowCommand.self, StatusCommand.self, ImportCommand.self, DemoCommand.self,
             CompareCommand.self, CheckCommand.self, LogCommand.self, ChecklistCommand.self,
-            PRSummaryCommand.self, FetchCommand.self, DaemonCommand.self, TrustCommand.self, HookCommand.self,
+            PRSummaryCommand.self, FetchCommand.self, DoctorCommand.self, DaemonCommand.self, TrustCommand.self, HookCommand.self,
         ]
     )
 }

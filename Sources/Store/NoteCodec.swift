@@ -1,0 +1,155 @@
+import Foundation
+import Git
+import Support
+
+/// Note text <-> `Note`. The text is pretty JSON with sorted keys, so `git notes show` is readable and
+/// the same note always has the same bytes; arrays of numbers stay on one line to keep samples compact.
+public enum NoteCodec {
+    public static func encode(_ note: Note) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let compact = try encoder.encode(note)
+        return JSONLayout.pretty(compact) + "\n"
+    }
+
+    /// The way out of every "not a perfjournal note" error, named in its message.
+    public static let doctorHint = "`perfjournal doctor --fix` moves unreadable notes aside"
+
+    /// Why a note cannot be read: it is not a perfjournal note, or a newer perfjournal wrote it.
+    public enum Unreadable: Error, Equatable, Sendable {
+        case notANote(String)
+        case newerSchema(Int)
+
+        /// Follows "note on <commit> ": "is not a perfjournal note: malformed JSON".
+        public var phrase: String {
+            switch self {
+            case .notANote(let why): return "is not a perfjournal note: \(why)"
+            case .newerSchema(let schema):
+                return "has schema \(schema); this perfjournal reads up to \(Note.currentSchema) (upgrade perfjournal)"
+            }
+        }
+    }
+
+    public static func decode(_ text: String, commit: ObjectID) throws -> Note {
+        switch read(text) {
+        case .success(let note): return note
+        case .failure(.notANote(let why)):
+            throw PerfJournalError(.store, file: NoteStore.ref, "note on \(commit.short) \(Unreadable.notANote(why).phrase); \(doctorHint)")
+        case .failure(let unreadable):
+            throw PerfJournalError(.store, file: NoteStore.ref, "note on \(commit.short) \(unreadable.phrase)")
+        }
+    }
+
+    /// The note, or why it cannot be read; never throws.
+    public static func read(_ text: String) -> Result<Note, Unreadable> {
+        do {
+            let note = try JSONDecoder().decode(Note.self, from: Data(text.utf8))
+            guard note.schema <= Note.currentSchema else { return .failure(.newerSchema(note.schema)) }
+            return .success(note)
+        } catch {
+            return .failure(.notANote(describe(error)))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "missing '\(path(context.codingPath + [key]))'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "bad value at '\(path(context.codingPath))'"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "malformed JSON" : "bad value at '\(path(context.codingPath))'"
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// A coding path as the JSON reads: `runs[0].source`, not `runs.Index 0.source`.
+    static func path(_ keys: [any CodingKey]) -> String {
+        var text = ""
+        for key in keys {
+            if let index = key.intValue, key.stringValue.hasPrefix("Index ") || key.stringValue == "\(index)" {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+        return text
+    }
+}
+
+/// Re-indents compact JSON: objects and arrays of containers one entry per line, arrays of scalars
+/// on a single line.
+enum JSONLayout {
+    static func pretty(_ compact: Data) -> String {
+        let bytes = [UInt8](compact)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + bytes.count / 4)
+        var depth = 0
+        var i = 0
+        // Per open bracket: does it print inline?
+        var inline: [Bool] = []
+
+        func newline() {
+            out.append(10)
+            out.append(contentsOf: repeatElement(32, count: depth * 2))
+        }
+        func scalarArray(from start: Int) -> Bool {
+            // True when the array opening at `start` holds no object or array.
+            var j = start + 1
+            var inString = false
+            while j < bytes.count {
+                let c = bytes[j]
+                if inString {
+                    if c == 92 { j += 2; continue }
+                    if c == 34 { inString = false }
+                } else {
+                    switch c {
+                    case 34: inString = true
+                    case 91, 123: return false
+                    case 93: return true
+                    default: break
+                    }
+                }
+                j += 1
+            }
+            return true
+        }
+
+        while i < bytes.count {
+            let c = bytes[i]
+            switch c {
+            case 34:  // copy a whole string, escapes included
+                var j = i + 1
+                while j < bytes.count && bytes[j] != 34 { j += bytes[j] == 92 ? 2 : 1 }
+                out.append(contentsOf: bytes[i...min(j, bytes.count - 1)])
+                i = j
+            case 123, 91:
+                let isInline = c == 91 && scalarArray(from: i)
+                out.append(c)
+                let closer: UInt8 = c == 123 ? 125 : 93
+                if i + 1 < bytes.count && bytes[i + 1] == closer {
+                    out.append(closer)
+                    i += 1
+                } else {
+                    inline.append(isInline)
+                    depth += 1
+                    if !isInline { newline() }
+                }
+            case 125, 93:
+                depth -= 1
+                if inline.popLast() == false { newline() }
+                out.append(c)
+            case 44:
+                out.append(44)
+                if inline.last == true { out.append(32) } else { newline() }
+            case 58:
+                out.append(contentsOf: [58, 32])
+            default:
+                out.append(c)
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
