@@ -26,7 +26,11 @@ public struct Workspace {
         // A libgit2 writer killed mid-write (SIGKILL) leaves `objects/tmp_object_git2_*`; git gc never
         // removes them, so every start clears the old ones.
         repository.removeStaleTemporaryObjects(olderThan: AtomicFile.staleAge)
-        return Workspace(repository: repository, root: root)
+        let workspace = Workspace(repository: repository, root: root)
+        // Likewise a daemon killed while claiming a job leaves `queue/….running.tmp-<pid>-…`.
+        AtomicFile.removeStaleTemporaries(in: workspace.stateDirectory + "/queue")
+        AtomicFile.removeStaleTemporaries(in: workspace.stateDirectory + "/queue/failed")
+        return workspace
     }
 
     public var stateDirectory: String { repository.commonDir + "/perfjournal" }

@@ -161,9 +161,6 @@ public struct JobQueue {
     /// Returns how many there were.
     @discardableResult
     public func recoverAbandoned() -> Int {
-        // A runner killed while rewriting a job file leaves its temporary copy (`….running.tmp-<pid>-…`).
-        AtomicFile.removeStaleTemporaries(in: directory)
-        AtomicFile.removeStaleTemporaries(in: failedDirectory)
         let stale = running()
         for entry in stale { release(entry) }
         // A claimed file that could not be parsed still goes back, as it was.
