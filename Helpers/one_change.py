@@ -128,19 +128,48 @@ def strip_docstring(body):
 
 
 def own_node(node):
-    """A copy of a definition without its docstring, nested definitions reduced to their names."""
+    """A copy of a definition without its docstring: a function with the functions nested in it
+    reduced to their names, a class without its methods and nested classes (they are symbols of
+    their own)."""
 
     top = copy.deepcopy(node)
 
     class Strip(ast.NodeTransformer):
         def visit(self, n):
             if n is not top and isinstance(n, DEFINITIONS):
+                if isinstance(top, ast.ClassDef):
+                    return None
                 return ast.Expr(ast.Name(id="<def %s>" % n.name, ctx=ast.Load()))
             if n is top:
                 n.body = strip_docstring(n.body)
             return self.generic_visit(n)
 
     return Strip().visit(top)
+
+
+class StripAnnotations(ast.NodeTransformer):
+    """Type annotations are not behaviour: `x: int = 1` is `x = 1`, a bare `x: int` is nothing."""
+
+    def visit_arg(self, n):
+        n.annotation = None
+        return n
+
+    def visit_FunctionDef(self, n):
+        n.returns = None
+        return self.generic_visit(n)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_AnnAssign(self, n):
+        if n.value is None:
+            return None
+        return ast.Assign(targets=[n.target], value=self.visit(n.value), lineno=n.lineno)
+
+
+def code_dump(node):
+    """What a definition or statement does: its dump without docstring, annotations and layout."""
+    tree = own_node(node) if isinstance(node, DEFINITIONS) else copy.deepcopy(node)
+    return dump(StripAnnotations().visit(ast.Module(body=[tree], type_ignores=[])))
 
 
 def dump(node):
@@ -185,6 +214,41 @@ def is_main_guard(stmt):
         and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == "__main__"
 
 
+def bound_names(blocks):
+    """The names statements bind (definitions, assignments, imports), looking into compound ones."""
+    names = set()
+    for block in blocks:
+        for stmt in block:
+            if isinstance(stmt, DEFINITIONS):
+                names.add(stmt.name)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+            else:
+                names.update(assigned_names(stmt) or [])
+                inner = [getattr(stmt, f) for f in ("body", "orelse", "finalbody") if isinstance(getattr(stmt, f, None), list)]
+                inner += [h.body for h in (getattr(stmt, "handlers", []) or []) + (getattr(stmt, "cases", []) or [])]
+                names |= bound_names(inner)
+    return names
+
+
+def header_dump(node):
+    """A class's header: bases, keywords, decorators (what every member inherits)."""
+    parts = node.bases + [k.value for k in node.keywords] + node.decorator_list
+    return dump(ast.Module(body=[ast.Expr(p) for p in parts], type_ignores=[]))
+
+
+TRIVIAL_WORDS = 2
+
+
+def edit_line(text):
+    """A changed line as the parallel-edit rule compares it; None for a line too small to tell."""
+    text = " ".join(text.split())
+    if not text or text.startswith("#"):
+        return None
+    words = [w for w in "".join(c if c.isalnum() or c == "_" else " " for c in text).split()]
+    return text if len(words) >= TRIVIAL_WORDS else None
+
+
 class Definition:
     def __init__(self, qualname, node, parent, start, self_class, class_name):
         self.qualname = qualname
@@ -200,8 +264,9 @@ class Definition:
 class Statement:
     """A statement directly at module or class level (compound ones are looked into; see Version)."""
 
-    def __init__(self, node, container, start, end, refs, key, in_main):
+    def __init__(self, node, container, start, end, refs, key, in_main, inner=None):
         self.node = node
+        self.inner = inner            # a compound statement's header: the names its blocks bind
         self.container = container    # "" (module) or the class's qualname
         self.start = start
         self.end = end
@@ -218,6 +283,7 @@ class Version:
         self.module = module_name(path)
         self.package = self.module if path.endswith(("__init__.py", "__init__.pyi")) else self.module.rpartition(".")[0]
         self.tree = ast.parse(text, filename=path)
+        self.lines = text.splitlines()
         self.definitions = {}
         self.ordered = []
         self.statements = []
@@ -258,11 +324,12 @@ class Version:
                 parts += [h.type for h in getattr(stmt, "handlers", []) or [] if h.type is not None]
                 header = ast.Module(body=[ast.Expr(p) if isinstance(p, ast.expr) else p for p in parts], type_ignores=[])
                 key = (prefix, type(stmt).__name__, dump(header))
-                self.statements.append(Statement(stmt, prefix, stmt.lineno, header_end, [header], key, in_main))
+                self.statements.append(Statement(stmt, prefix, stmt.lineno, header_end, [header], key, in_main,
+                                                 inner=bound_names(blocks)))
                 for block in blocks:
                     self.collect(block, prefix, self_class, class_name, in_main or is_main_guard(stmt))
             else:
-                self.statements.append(Statement(stmt, prefix, stmt.lineno, stmt.end_lineno, [stmt], (prefix, dump(stmt)), in_main))
+                self.statements.append(Statement(stmt, prefix, stmt.lineno, stmt.end_lineno, [stmt], (prefix, code_dump(stmt)), in_main))
 
     def nested(self, body, prefix, self_class):
         """Inside a function: only the definitions nested in it."""
@@ -337,6 +404,7 @@ class Symbol:
         self.parent = ""
         self.self_class = None
         self.class_name = None
+        self.header_changed = False       # a class added, removed, or with other bases or decorators
         self.order = (0, 0)
 
     @property
@@ -345,8 +413,8 @@ class Symbol:
 
     @property
     def follows(self):
-        """Support and `__all__` join the changes they reference; they never link two."""
-        return self.support or self.kind == "exports"
+        """Support, stubs and `__all__` join the changes they reference; they never link two."""
+        return self.support or self.kind == "exports" or self.file.stub
 
     @property
     def sides(self):
@@ -359,6 +427,7 @@ class File:
         self.old_path = spec.get("old_path") or self.path
         role = spec.get("role")
         self.support = is_support_path(self.path) if role not in ("code", "support") else role == "support"
+        self.stub = self.path.endswith(".pyi")  # types only: follows the code it describes
         self.versions = {}
         self.lines = {"old": set(spec.get("deleted_lines") or []), "new": set(spec.get("added_lines") or [])}
         self.failed = False
@@ -446,12 +515,13 @@ class Analysis:
                       if spec.get("path", "").endswith((".py", ".pyi"))]
         self.symbols = {}             # (path, qualname) -> Symbol
         self.links = []               # (a, b): one change
+        self.guards = []              # changed headers of compound statements at module level
         self.follows = []             # (follower, code symbol)
 
     # -- what changed ---------------------------------------------------------------------------
 
     def symbol(self, file, qualname, kind, support=None):
-        key = (file.path, qualname)
+        key = (file.path, qualname) if kind in ("function", "class") else (file.path, qualname, kind)
         if key not in self.symbols:
             self.symbols[key] = Symbol(file, qualname, kind, file.support if support is None else support)
         return self.symbols[key]
@@ -476,8 +546,26 @@ class Analysis:
         # Definitions whose code is the same in both versions (docstrings, comments, layout) did not change.
         for key, symbol in list(self.symbols.items()):
             if symbol.kind in ("function", "class") and symbol.sides == {"old", "new"}:
-                if dump(own_node(symbol.whole["old"])) == dump(own_node(symbol.whole["new"])):
+                if code_dump(symbol.whole["old"]) == code_dump(symbol.whole["new"]):
                     del self.symbols[key]
+            if symbol.kind == "class":
+                symbol.header_changed = symbol.sides != {"old", "new"} or \
+                    header_dump(symbol.whole["old"]) != header_dump(symbol.whole["new"])
+        # The header of an if/try/with/for that changed goes with the changed names its blocks bind;
+        # with none, it is a change of the module's own.
+        for file, side, stmt, lines, index in self.guards:
+            inner = [s for s in self.symbols.values() if s.file is file and not s.parent
+                     and (s.qualname in stmt.inner or s.names & stmt.inner)]
+            if inner:
+                continue
+            if stmt.inner & {n for v in file.versions.values() for n in v.imports}:
+                continue  # a guarded import (`try: import fast except ImportError: ...`)
+            symbol = self.symbol(file, "<main>" if stmt.in_main else "<module>", "module",
+                                 support=True if stmt.in_main else None)
+            symbol.nodes.setdefault(side, []).extend(stmt.refs)
+            symbol.changed_lines[side].update(lines)
+            if symbol.order == (0, 0) or side == "new":
+                symbol.order = (index, stmt.start)
 
     def add_definition(self, file, side, definition, line, index):
         symbol = self.symbol(file, definition.qualname, definition.kind)
@@ -506,7 +594,11 @@ class Analysis:
                     continue  # not a change of its own: see the module documentation
                 if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
                     continue  # a docstring or a bare literal
-                if isinstance(node, (ast.Pass, ast.Global, ast.Nonlocal)):
+                if isinstance(node, (ast.Pass, ast.Global, ast.Nonlocal)) or \
+                        isinstance(node, ast.AnnAssign) and node.value is None:
+                    continue  # nothing, or a bare annotation
+                if stmt.inner is not None:
+                    self.guards.append((file, side, stmt, lines, index))
                     continue
                 names = assigned_names(node)
                 if names and all(is_dunder(n) for n in names):
@@ -531,20 +623,27 @@ class Analysis:
         self.top_level = {}     # (path, name) -> [Symbol]: changed top-level definitions and constants
         self.members = {}       # member name -> [Symbol]: changed methods and classes binding the name
         self.modules = {}       # dotted module -> File
-        for file in self.files:
+        for file in sorted(self.files, key=lambda f: f.stub):  # a module is its .py rather than its stub
             for module in file.modules():
                 self.modules.setdefault(module, file)
         for symbol in self.symbols.values():
-            if symbol.kind in ("function", "class") and not symbol.parent:
+            # A class's name means its header, and calling it means its constructor; its other members
+            # are reached through attributes.
+            if symbol.kind == "function" and not symbol.parent or symbol.kind == "class" and not symbol.parent \
+                    and symbol.header_changed:
                 self.top_level.setdefault((symbol.file.path, symbol.qualname), []).append(symbol)
+            if symbol.class_name and "." not in symbol.class_name and \
+                    symbol.qualname.rpartition(".")[2] in ("__init__", "__new__", "__post_init__"):
+                self.top_level.setdefault((symbol.file.path, symbol.class_name), []).append(symbol)
             if symbol.kind == "constant":
                 for name in symbol.names:
                     self.top_level.setdefault((symbol.file.path, name), []).append(symbol)
             if symbol.class_name:
                 self.members.setdefault(symbol.qualname.rpartition(".")[2], []).append(symbol)
             if symbol.kind == "class":
+                # The class attributes it binds on its changed lines.
                 for side, node in symbol.whole.items():
-                    for name in class_level_names(node, set(range(node.lineno, node.end_lineno + 1))):
+                    for name in class_level_names(node, symbol.changed_lines[side]):
                         if symbol not in self.members.get(name, []):
                             self.members.setdefault(name, []).append(symbol)
         # Inheritance among the classes of the changed files, by the bases' last names.
@@ -676,7 +775,7 @@ class Analysis:
             parent = symbol.parent
             while parent:
                 outer = self.symbols.get((symbol.file.path, parent))
-                if outer is not None and (outer.kind == "function" or len(outer.sides) == 1):
+                if outer is not None and (outer.kind == "function" or outer.header_changed):
                     self.connect(symbol, outer)
                     break
                 parent = parent.rpartition(".")[0]
@@ -709,6 +808,12 @@ class Analysis:
                         defining |= stored
                         whole[side] = self_attributes(node, self_name)[0]
                 defining |= whole.get("old", set()) ^ whole.get("new", set())
+                if symbol.kind == "function" and len(symbol.sides) == 1:
+                    # A method added or removed is an attribute introduced or retired (a property, a
+                    # cached value computed on first use).
+                    name = symbol.qualname.rpartition(".")[2]
+                    touched.add(name)
+                    defining.add(name)
                 facts.append((symbol, touched, defining))
             for i, (a, touched_a, defining_a) in enumerate(facts):
                 for b, touched_b, defining_b in facts[i + 1:]:
@@ -722,17 +827,74 @@ class Analysis:
         added = [s for s in self.symbols.values() if s.kind in ("function", "class") and s.sides == {"new"}]
         for old in removed:
             for new in added:
-                if old.kind != new.kind or old.follows != new.follows:
+                if old.kind != new.kind or old.follows or new.follows:
                     continue
                 old_name, new_name = old.qualname.rpartition(".")[2], new.qualname.rpartition(".")[2]
                 if old_name == new_name and old.file is not new.file:
                     self.links.append((old, new))
                 elif old.file is new.file and old.parent == new.parent:
-                    a = dump(own_node(old.whole["old"])).replace("'%s'" % old_name, "'<name>'", 1)
-                    b = dump(own_node(new.whole["new"])).replace("'%s'" % new_name, "'<name>'", 1)
+                    a = code_dump(old.whole["old"]).replace("'%s'" % old_name, "'<name>'", 1)
+                    b = code_dump(new.whole["new"]).replace("'%s'" % new_name, "'<name>'", 1)
                     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
                     if matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
                         self.links.append((old, new))
+
+    def link_stubs(self):
+        """A stub's definition follows the definition it describes (same module, same name)."""
+        for stub in self.symbols.values():
+            if not stub.file.stub:
+                continue
+            for symbol in self.symbols.values():
+                if not symbol.file.stub and symbol.qualname == stub.qualname \
+                        and symbol.file.modules() & stub.file.modules():
+                    self.follows.append((stub, symbol))
+
+    def link_aliases(self):
+        """`a = b` or `a.__doc__ = b.__doc__` at module level, changed or not, says a and b are one thing
+        (a fallback and the fast version of it): changing both is one change."""
+        for file in self.files:
+            pairs = set()
+            for version in file.versions.values():
+                for stmt in version.statements:
+                    node = stmt.node
+                    if not isinstance(node, ast.Assign) or len(node.targets) != 1 or stmt.container:
+                        continue
+                    ends = []
+                    for part in (node.targets[0], node.value):
+                        while isinstance(part, ast.Attribute):
+                            part = part.value
+                        ends.append(part.id if isinstance(part, ast.Name) else None)
+                    if None not in ends and ends[0] != ends[1]:
+                        pairs.add(tuple(ends))
+            for a, b in pairs:
+                for x in self.top_level.get((file.path, a), []):
+                    for y in self.top_level.get((file.path, b), []):
+                        if x is not y:
+                            self.connect(x, y)
+
+    def link_parallel_edits(self):
+        """The same edit made in several definitions is one idea applied in several places: two changed
+        symbols whose changed lines share at least two lines (of two words or more), and at least half
+        of the smaller one's, are one change."""
+        edits = []
+        for symbol in self.symbols.values():
+            if symbol.follows:
+                continue
+            lines = set()
+            for side, numbers in symbol.changed_lines.items():
+                version = symbol.file.versions.get(side)
+                for number in numbers:
+                    if version is not None and 0 < number <= len(version.lines):
+                        text = edit_line(version.lines[number - 1])
+                        if text is not None:
+                            lines.add(("-" if side == "old" else "+") + text)
+            if lines:
+                edits.append((symbol, lines))
+        for i, (a, lines_a) in enumerate(edits):
+            for b, lines_b in edits[i + 1:]:
+                shared = len(lines_a & lines_b)
+                if shared >= 2 and 2 * shared >= min(len(lines_a), len(lines_b)):
+                    self.links.append((a, b))
 
     # -- groups ---------------------------------------------------------------------------------
 
@@ -743,6 +905,9 @@ class Analysis:
         self.link_containment()
         self.link_one_idea()
         self.link_renames()
+        self.link_stubs()
+        self.link_aliases()
+        self.link_parallel_edits()
         code = [s for s in self.symbols.values() if not s.follows]
         parent = {id(s): id(s) for s in code}
 

@@ -485,3 +485,187 @@ def test_the_command_line_reads_one_commit_or_several():
                           capture_output=True, text=True, check=True)
     answers = json.loads(many.stdout)["commits"]
     assert [len(a["groups"]) for a in answers] == [1, 0]
+
+
+# -- refinements found on real history (Tests/Fixtures/one-change/real-history.json) ----------------
+
+def test_the_same_edit_in_several_functions_is_one_idea():
+    body = """
+        def split_{0}(iterable, pred, maxsplit=-1):
+            buf = []
+            for item in iterable:
+                if pred(item) and maxsplit != 0:
+                    yield buf
+                    buf = []
+                    maxsplit -= 1
+                buf.append(item)
+            yield buf
+        """
+    fast = """
+        def split_{0}(iterable, pred, maxsplit=-1):
+            if maxsplit == 0:
+                yield list(iterable)
+                return
+            buf = []
+            it = iter(iterable)
+            for item in it:
+                if pred(item):
+                    yield buf
+                    if maxsplit == 1:
+                        yield list(it)
+                        return
+                    buf = []
+                    maxsplit -= 1
+                buf.append(item)
+            yield buf
+        """
+    old = "\n\n".join(textwrap.dedent(body).format(n) for n in ("at", "before"))
+    new = "\n\n".join(textwrap.dedent(fast).format(n) for n in ("at", "before"))
+    result = commit(("pkg/more.py", old, new))
+    assert labels(result) == ["split_at, split_before"], result
+
+
+def test_a_function_and_its_alias_fallback_are_one_thing():
+    result = commit(("pkg/recipes.py", """
+        def _pairwise(iterable):
+            a, b = tee(iterable)
+            next(b, None)
+            yield from zip(a, b)
+
+        try:
+            from itertools import pairwise as itertools_pairwise
+        except ImportError:
+            pairwise = _pairwise
+        else:
+            def pairwise(iterable):
+                yield from itertools_pairwise(iterable)
+            pairwise.__doc__ = _pairwise.__doc__
+        """, """
+        def _pairwise(iterable):
+            a, b = tee(iterable)
+            next(b, None)
+            return zip(a, b)
+
+        try:
+            from itertools import pairwise as itertools_pairwise
+        except ImportError:
+            pairwise = _pairwise
+        else:
+            def pairwise(iterable):
+                return itertools_pairwise(iterable)
+            pairwise.__doc__ = _pairwise.__doc__
+        """))
+    assert labels(result) == ["_pairwise, pairwise"], result
+
+
+def test_stubs_follow_the_code_they_describe():
+    result = commit(
+        ("pkg/recipes.py", "def factor(n):\n    return list(range(n))\n",
+         "def _trial(n):\n    return range(n)\n\n\ndef factor(n):\n    return list(_trial(n))\n"),
+        ("pkg/recipes.pyi", "def factor(n: int) -> list[int]: ...\n",
+         "def _trial(n: int) -> range: ...\ndef factor(n: int) -> list[int]: ...\n"),
+    )
+    assert labels(result) == ["_trial, factor"], result
+    assert result["groups"][0]["support"] == ["pkg/recipes.pyi:_trial"]
+
+
+def test_annotations_are_not_behaviour():
+    result = commit(("pkg/results.py", """
+        class Results:
+            def __bool__(self):
+                return not not self.items or not not self.names
+
+            def __iter__(self):
+                return iter(self.items)
+        """, """
+        class Results:
+            tokens: list
+
+            def __bool__(self) -> bool:
+                return not not (self.items or self.names)
+
+            def __iter__(self) -> Iterator:
+                return iter(self.items)
+        """))
+    assert labels(result) == ["Results.__bool__"], result
+
+
+def test_calling_a_class_reaches_its_constructor():
+    result = commit(
+        ("pkg/core.py", """
+            class Regex:
+                def __init__(self, pattern):
+                    self.re = compile(pattern)
+            """, """
+            class Regex:
+                def __init__(self, pattern):
+                    self.re = None
+                    self.pattern = pattern
+            """),
+        ("pkg/helpers.py", "from .core import Regex\n\nentity = Regex('&(a|b);')\n",
+         "from .core import Regex\n\nentity = Regex(lambda: '&(a|b);')\n"),
+    )
+    assert labels(result) == ["Regex.__init__"], result
+
+
+def test_a_class_with_new_bases_is_one_change_with_its_members():
+    result = commit(("pkg/core.py", """
+        class Token:
+            pass
+
+
+        class Literal(Token):
+            pass
+
+
+        class Empty(Token):
+            def __init__(self):
+                self.empty = True
+        """, """
+        class Token:
+            pass
+
+
+        class Literal(Token):
+            pass
+
+
+        class Empty(Literal):
+            def __init__(self, match=""):
+                super().__init__("")
+                self.empty = True
+
+            def name(self):
+                return "Empty"
+        """))
+    assert labels(result) == ["Empty, Empty.__init__, Empty.name"], result
+
+
+def test_a_guarded_definition_goes_with_what_it_guards():
+    result = commit(("pkg/core.py", """
+        import sys
+
+
+        class Regex:
+            def __init__(self, pattern):
+                self.re = compile(pattern)
+        """, """
+        import sys
+
+        if sys.version_info >= (3, 8):
+            from functools import cached_property
+        else:
+            class cached_property:
+                def __init__(self, func):
+                    self.func = func
+
+
+        class Regex:
+            def __init__(self, pattern):
+                self.pattern = pattern
+
+            @cached_property
+            def re(self):
+                return compile(self.pattern)
+        """))
+    assert len(result["groups"]) == 1, result

@@ -1,0 +1,209 @@
+"""Runs Helpers/one_change.py over the optimization commits of a real project's history.
+
+    python3 Helpers/eval/evaluate_history.py GIT_DIR --project OWNER/NAME --out report.json
+        [--grep REGEX] [--commit SHA ...]
+
+For every non-merge commit whose subject matches REGEX (default: perf/speed/faster/optimi[sz]), or for
+the commits named, it diffs the commit against its first parent as perfjournal does (rename detection,
+no context lines), classifies files with perfjournal's default `rules.ignore` (tests, benchmarks, docs
+are support), and writes the groups the helper finds. It also writes what the older limits would say
+(files, definitions, modules; without the subject/body wording checks), computed the way
+OneChangeRule does, so the two can be compared on the same commits. Standard library only.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import one_change  # noqa: E402
+
+DEFAULT_GREP = r"perf|speed|faster|optimi[sz]"
+# OneChangeLimits.defaultIgnore, and the limits' defaults.
+DEFAULT_IGNORE = ["tests/**", "test/**", "**/test_*.py", "**/*_test.go", "benchmarks/**", "bench/**", "docs/**",
+                  "*.md", "**/*.md", ".github/**", ".gitlab-ci.yml", ".ci/**", "PERFORMANCE.md"]
+MAX_FILES, MAX_SYMBOLS, MAX_MODULES = 4, 6, 1
+SOURCE_SUFFIXES = (".py", ".pyi", ".swift", ".c", ".h", ".cc", ".cpp", ".hpp", ".go", ".rs", ".js", ".ts", ".pyx", ".pxd")
+
+
+def glob_regex(pattern):
+    """perfjournal's Glob: `*` and `?` stay in one path segment, `**` spans directories."""
+    pattern = pattern.lstrip("/")
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return re.compile(out + r"\Z")
+
+
+IGNORE = [glob_regex(p) for p in DEFAULT_IGNORE]
+
+
+def ignored(path):
+    path = path[2:] if path.startswith("./") else path
+    return any(r.match(path) for r in IGNORE)
+
+
+def git(git_dir, *args, text=True):
+    return subprocess.run(["git", "--git-dir", git_dir, *args], capture_output=True, text=text, check=True).stdout
+
+
+def blob(git_dir, rev, path):
+    try:
+        data = subprocess.run(["git", "--git-dir", git_dir, "show", "%s:%s" % (rev, path)], capture_output=True,
+                              check=True).stdout
+    except subprocess.CalledProcessError:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def diff_files(git_dir, commit):
+    """[{path, old_path, status, deleted_lines, added_lines}] against the first parent."""
+    parents = git(git_dir, "rev-list", "--parents", "-n", "1", commit).split()[1:]
+    parent = parents[0] if parents else "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # the empty tree
+    patch = git(git_dir, "diff", "-U0", "-M", "--no-color", "--no-ext-diff", parent, commit)
+    files, current = [], None
+    for line in patch.splitlines():
+        if line.startswith("diff --git "):
+            current = {"path": None, "old_path": None, "deleted_lines": [], "added_lines": [], "binary": False}
+            files.append(current)
+            m = re.match(r"diff --git a/(.*) b/(.*)$", line)
+            if m:
+                current["old_path"], current["path"] = m.group(1), m.group(2)
+        elif current is None:
+            continue
+        elif line.startswith("--- "):
+            current["old_path"] = None if line == "--- /dev/null" else line[6:]
+        elif line.startswith("+++ "):
+            if line != "+++ /dev/null":
+                current["path"] = line[6:]
+            else:
+                current["deleted"] = True
+        elif line.startswith("Binary files"):
+            current["binary"] = True
+        elif line.startswith("@@"):
+            m = re.match(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", line)
+            old_start, old_count = int(m.group(1)), int(m.group(2) or 1)
+            new_start, new_count = int(m.group(3)), int(m.group(4) or 1)
+            current["deleted_lines"] += range(old_start, old_start + old_count)
+            current["added_lines"] += range(new_start, new_start + new_count)
+    for f in files:
+        if f.get("deleted"):
+            f["path"] = f["old_path"]
+    return parent, files
+
+
+def old_limits(changes):
+    """What OneChangeRule's limits say (files, definitions, modules), as it computes them."""
+    counted = [c for c in changes if not ignored(c["path"])]
+    symbols, reasons = 0, []
+    for c in counted:
+        symbols += len({s for s in c["symbols"] if s != "<top level>"})
+    modules = {module_of(c["path"], [x["path"] for x in counted]) for c in counted}
+    if len(counted) > MAX_FILES:
+        reasons.append("touches %d files" % len(counted))
+    if symbols > MAX_SYMBOLS:
+        reasons.append("touches %d definitions" % symbols)
+    if len(modules) > MAX_MODULES:
+        reasons.append("touches %d modules: %s" % (len(modules), ", ".join(sorted(modules))))
+    return {"files": len(counted), "definitions": symbols, "modules": sorted(modules), "bundled": bool(reasons),
+            "reasons": reasons}
+
+
+def module_of(path, paths):
+    directories = path.split("/")[:-1]
+    if not directories:
+        return "."
+    if path.endswith(".go"):
+        return "/".join(directories)
+    roots = {"src", "Sources", "lib", "pkg", "internal", "cmd", "crates", "packages", "include", "Tests"}
+    if directories[0] in roots and len(directories) >= 2:
+        return directories[0] + "/" + directories[1]
+    return directories[0]
+
+
+def enclosing(text, lines):
+    """The innermost definition around each line (perfjournal's SymbolIndex, by `ast`)."""
+    if text is None or not lines:
+        return set()
+    try:
+        version = one_change.Version("x.py", text)
+    except (SyntaxError, ValueError, RecursionError):
+        return {"<unparsed>"}
+    out = set()
+    for line in lines:
+        d = version.innermost(line)
+        out.add(d.qualname if d else "<top level>")
+    return out
+
+
+def evaluate(git_dir, commit):
+    parent, files = diff_files(git_dir, commit)
+    specs, changes = [], []
+    for f in files:
+        old = blob(git_dir, parent, f["old_path"]) if f["old_path"] else None
+        new = None if f.get("deleted") else blob(git_dir, commit, f["path"])
+        symbols = set()
+        if f["path"].endswith((".py", ".pyi")) and not f["binary"]:
+            specs.append({"path": f["path"], "old_path": f["old_path"], "old_text": old, "new_text": new,
+                          "deleted_lines": f["deleted_lines"], "added_lines": f["added_lines"],
+                          "role": "support" if ignored(f["path"]) else "code"})
+            symbols = enclosing(old, f["deleted_lines"]) | enclosing(new, f["added_lines"])
+        changes.append({"path": f["path"], "symbols": sorted(symbols)})
+    result = one_change.analyse({"files": specs})
+    other_code = [c["path"] for c in changes
+                  if not ignored(c["path"]) and c["path"].endswith(SOURCE_SUFFIXES) and not c["path"].endswith((".py", ".pyi"))]
+    return {
+        "commit": commit,
+        "subject": git(git_dir, "log", "-1", "--format=%s", commit).strip(),
+        "files": [c["path"] for c in changes],
+        "groups": result["groups"],
+        "unattached": result["unattached"],
+        "problems": result["problems"],
+        "fallback": result["fallback"],
+        "other_source_files": other_code,
+        "bundled": len(result["groups"]) >= 2,
+        "limits": old_limits(changes),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("git_dir")
+    parser.add_argument("--project", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--grep", default=DEFAULT_GREP)
+    parser.add_argument("--commit", action="append", default=[])
+    args = parser.parse_args()
+    if args.commit:
+        commits = [git(args.git_dir, "rev-parse", c).strip() for c in args.commit]
+    else:
+        log = git(args.git_dir, "log", "--no-merges", "--format=%H %s")
+        pattern = re.compile(args.grep, re.IGNORECASE)
+        commits = [line.split(" ", 1)[0] for line in log.splitlines() if pattern.search(line.split(" ", 1)[1] if " " in line else "")]
+    report = {"project": args.project, "commits": [evaluate(args.git_dir, c) for c in commits]}
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=1)
+        f.write("\n")
+    bundled = sum(c["bundled"] for c in report["commits"])
+    print("%s: %d commits, %d with 2+ groups" % (args.project, len(commits), bundled))
+
+
+if __name__ == "__main__":
+    main()
