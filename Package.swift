@@ -24,8 +24,9 @@ let package = Package(
         ),
         // The safe layer: owns every libgit2 pointer, throws GitError, speaks Swift types.
         .target(name: "Git", dependencies: ["CGit2"]),
-        // What every layer shares: output streams, PerfJournalError, display, files, locks, child processes, hashing.
-        .target(name: "Support"),
+        // What every layer shares: output streams, PerfJournalError, display, files, locks, child processes, hashing,
+        // and the embedded Hooks/, Templates/ and Helpers/ (`Resources`), which the rules, the journal and init read.
+        .target(name: "Support", plugins: ["EmbedResourcesPlugin"]),
         // The results model and the readers of pytest-benchmark, hyperfine and Google Benchmark files.
         .target(name: "Results", dependencies: ["Support"]),
         // The verdict: estimators, tests and Holm correction over two sides' results, and its table.
@@ -36,14 +37,13 @@ let package = Package(
         .target(name: "Store", dependencies: ["Git", "Config", "Statistics", "Results", "Support"]),
         // The commit rules (one change, API surface, baseline, tests, improvement) and the check engine.
         .target(name: "Rules", dependencies: ["Git", "Store", "Config", "Statistics", "Results", "Support"]),
-        // The progress log, the checklist, the PR summary and their templates (embedded with the hooks).
+        // The progress log, the checklist, the PR summary and their templates.
         .target(
             name: "Journal",
             dependencies: [
                 "Git", "Rules", "Store", "Config", "Statistics", "Results", "Support",
                 .product(name: "Mustache", package: "swift-mustache"),
-            ],
-            plugins: ["EmbedResourcesPlugin"]
+            ]
         ),
         // Measuring a commit, the job queue and its runner, trust, re-runs, and the daemon.
         .target(name: "Runner", dependencies: ["Git", "Journal", "Rules", "Store", "Config", "Statistics", "Results", "Support"]),

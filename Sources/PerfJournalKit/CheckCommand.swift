@@ -52,8 +52,8 @@ public enum CheckCommand {
                 let mark = outcome.status == .pass ? "✓" : outcome.status == .fail ? "✗" : "–"
                 lines.append("  \(mark) \(name.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(outcome.reason)")
             }
-            if check.rule(.oneChange)?.status == .fail {
-                lines.append(contentsOf: OneChangeAdvice.lines(check.symbolsByFile).map { "    " + $0 })
+            if check.rule(.oneChange)?.status == .fail, let finding = check.oneChange {
+                lines.append(contentsOf: OneChangeAdvice.lines(finding, moment: .committed(String(check.commit.prefix(7)))).map { "    " + $0 })
             }
         }
         let failing = checks.filter { $0.rules.values.contains { $0.status == .fail } }.count

@@ -8,8 +8,9 @@ import Support
 import protocol Support.OutputStream
 
 /// `perfjournal hook commit-msg <file>`: the only moment that sees the message and the staged changes
-/// together. It refuses a bundled optimization or one with no baseline, and says how to fix it. The
-/// message is kept in `.git/perfjournal/refused-message` for the next attempt.
+/// together. It refuses a bundled optimization or one with no baseline, judged by the rule code `check`
+/// uses, and says how to fix it. The message is kept in `.git/perfjournal/refused-message` for the next
+/// attempt.
 public enum CommitMessageHook {
     /// Returns true to let the commit through.
     public static func run(at path: String, messageFile: String, output: OutputStream) throws -> Bool {
@@ -31,21 +32,18 @@ public enum CommitMessageHook {
             problems.append("`Perf-Scope:` needs the reason this is one change")
         }
 
-        let repository = workspace.repository
-        let staged = try repository.diffStaged()
-        let changes = try ChangeAnalysis.changes(repository: repository, diff: staged)
-        let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: config.oneChangeLimits)
-        if finding.bundled {
-            problems.append("this optimization bundles several changes: " + finding.reasons.joined(separator: "; "))
-            advice += OneChangeAdvice.lines(finding.symbolsByFile)
+        // The same rule code as `check`: one change by reference, and a usable baseline.
+        let kept = workspace.stateDirectory + "/refused-message"
+        let judged = try CheckEngine.judgeStaged(workspace: workspace, config: config, message: message)
+        if judged.oneChange.status == .fail {
+            problems.append(judged.oneChange.reason)
+            advice += OneChangeAdvice.lines(judged.finding, moment: .staged(keptMessage: kept))
         }
-
-        if let problem = try baselineProblem(workspace: workspace, config: config, staged: staged) {
-            problems.append(problem)
+        if judged.baseline.status == .fail {
+            problems.append(judged.baseline.reason)
         }
         guard !problems.isEmpty else { return true }
 
-        let kept = workspace.stateDirectory + "/refused-message"
         try? workspace.ensureDirectory(workspace.stateDirectory)
         try? AtomicFile.write(raw, to: kept)
         output.line("perfjournal: commit refused (\(message.subject))")
@@ -53,27 +51,5 @@ public enum CommitMessageHook {
         for a in advice { output.line("    \(a)") }
         output.line("your message is kept: after fixing, `git commit -F \(kept)` (or `git commit --no-verify` to skip the rules)")
         return false
-    }
-
-    /// Why there is no usable baseline for a commit on top of HEAD with `staged`, or nil.
-    static func baselineProblem(workspace: Workspace, config: Config, staged: [FileDiff]) throws -> String? {
-        let fix = "run `perfjournal baseline` first (on the commit before your change)"
-        guard !workspace.repository.isHeadUnborn else { return "no baseline: the repository has no commits yet" }
-        let head = try workspace.head()
-        let history = try History(workspace: workspace)
-        let machine = MachineFingerprint.current().id
-        guard let baseline = try history.baseline(at: head, machine: machine) else {
-            return try history.baseline(at: head) == nil
-                ? "no baseline saved before this change: \(fix)"
-                : "no baseline on this machine (\(machine)): \(fix)"
-        }
-        if let command = baseline.run.bench?.command, command != config.bench.command {
-            return "the bench command changed since the baseline at \(baseline.commit.short): \(fix)"
-        }
-        let paths = try workspace.repository.diff(from: baseline.commit, to: head, linesWanted: false).map(\.path) + staged.map(\.path)
-        if let touched = paths.first(where: { p in config.bench.files.contains { Glob.matches($0, p) } }) {
-            return "benchmark definitions changed since the baseline at \(baseline.commit.short) (\(touched)): commit them separately, then \(fix)"
-        }
-        return nil
     }
 }

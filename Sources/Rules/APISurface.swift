@@ -71,27 +71,9 @@ public enum PythonAPI {
         let input = files.map { ["module": moduleName($0.path), "path": $0.path, "text": $0.text] }
         let inputData = try JSONSerialization.data(withJSONObject: input)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-I", "-c", script]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        do {
-            try process.run()
-        } catch {
-            throw PerfJournalError(.commandFailed, "could not start \(executable) to read the Python API: \(error)")
-        }
-        // python3 reads all of stdin before it writes anything, so writing first cannot deadlock.
-        stdin.fileHandleForWriting.write(inputData)
-        try? stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else {
-            let detail = String(decoding: errors, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? "no output"
-            throw PerfJournalError(.commandFailed, "python3 failed reading the Python API (status \(process.terminationStatus)): \(detail)")
+        let output = try PythonRunner.run(executable, script: script, input: inputData, what: "reading the Python API")
+        guard let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else {
+            throw PerfJournalError(.commandFailed, "python3 gave no Python API")
         }
         return object
     }

@@ -60,8 +60,33 @@ public enum CheckEngine {
             let sides = APICheck.pythonSides(d.files, ignore: context.ignored)
             return sides.old + sides.new
         })
+        // Every optimization's changes grouped by reference, the missing ones in one python3 process.
+        try context.prefetchGroupings(infos.filter { !$0.isMerge && context.kind(of: $0) == .optimization }.map(\.id))
         return try zip(infos, done).map { try context.check($0, summary: $1) }
     }
+
+    /// What the commit-msg hook enforces about the staged changes, judged by the same code as `check`
+    /// judges a commit: the one-change rule and the baseline rule, for a commit on top of HEAD.
+    package static func judgeStaged(workspace: Workspace, config: Config, message: CommitMessage) throws -> ChangeJudgement {
+        let context = try Context(workspace: workspace, config: config)
+        let repository = workspace.repository
+        let parent = repository.isHeadUnborn ? nil : try workspace.head()
+        context.rangeHead = parent
+        let staged = try repository.diffStaged()
+        let changes = try ChangeAnalysis.changes(repository: repository, diff: staged)
+        let grouping = try context.grouping(of: [staged]).first ?? nil
+        return try context.judge(message: message, changes: changes, grouping: grouping, parent: parent, own: staged,
+                                 machine: MachineFingerprint.current().id)
+    }
+}
+
+/// The rules that judge a change itself, before it is measured: whether it is one change, and whether
+/// a usable baseline precedes it. `check` reports them for a commit; the commit-msg hook enforces them
+/// on the staged changes. Both get them from `Context.judge`.
+package struct ChangeJudgement: Sendable {
+    package var oneChange: RuleOutcome
+    package var finding: OneChangeFinding
+    package var baseline: RuleOutcome
 }
 
 /// One commit's diff against its first parent (and, with `lines`, the symbols its changes touch),
@@ -117,6 +142,8 @@ final class Context {
     let history: History
     let pythonAPI: PythonAPICache
     let diffs: DiffCache
+    let groupings: OneChangeCache
+    let limits: OneChangeLimits
     let ignored: PathGlobs
     let benchFiles: PathGlobs
     /// Paths each commit changed against its first parent, filled from the range's diffs.
@@ -138,6 +165,38 @@ final class Context {
         self.benchFiles = PathGlobs(config.bench.files)
         self.diffs = DiffCache(cacheFile: workspace.stateDirectory + "/cache/diffs")
         self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/python-api")
+        self.limits = config.oneChangeLimits
+        self.groupings = OneChangeCache(
+            cacheFile: workspace.stateDirectory + "/cache/one-change",
+            key: SHA256.hex(Array((ChangeGrouper.helper + "\n" + limits.ignore.joined(separator: "\n")).utf8)))
+    }
+
+    // MARK: one change
+
+    /// Groups the changes of `commits` that the cache does not hold yet, all in one python3 process.
+    func prefetchGroupings(_ commits: [ObjectID]) throws {
+        let missing = commits.filter { groupings[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let diffs = try missing.map { try repository.diff(commit: $0, linesWanted: true) }
+        for (commit, grouping) in zip(missing, try grouping(of: diffs)) where grouping.complete || grouping.problems != ["python3 not found"] {
+            groupings[commit] = grouping
+        }
+    }
+
+    /// The groupings of several diffs (with their line numbers); python3 is looked for on PATH.
+    func grouping(of diffs: [[FileDiff]]) throws -> [ChangeGrouping] {
+        let support = PathGlobs(limits.ignore)
+        let files = try diffs.map { try ChangeAnalysis.groupingFiles(repository: repository, diff: $0, support: { support.matches($0) }) }
+        return try ChangeGrouper.group(files, python: PythonAPI.findPython3())
+    }
+
+    /// The one-change and baseline rules for a change on top of `parent` whose own diff is `own`.
+    func judge(message: CommitMessage, changes: [FileChange], grouping: ChangeGrouping?, parent: ObjectID?, own: [FileDiff],
+               machine: String) throws -> ChangeJudgement {
+        let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: limits, grouping: grouping)
+        return ChangeJudgement(
+            oneChange: OneChangeVerdict.outcome(finding, message: message), finding: finding,
+            baseline: try baselineRule(parent: parent, own: own, machine: machine))
     }
 
     func note(at commit: ObjectID) throws -> Note? {
@@ -238,14 +297,18 @@ final class Context {
         rules[RuleName.tests.rawValue] = testsRule(run)
         rules[RuleName.api.rawValue] = try apiRule(commit: commit, diff: diff, message: message)
         var symbols: [String: [String]] = [:]
+        var finding: OneChangeFinding?
         var comparison: Comparison?
         var reference: ObjectID?
         if kind == .optimization {
             let changes = try summary.changes ?? ChangeAnalysis.changes(repository: repository, diff: try repository.diff(commit: id))
-            let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: config.oneChangeLimits)
-            symbols = finding.symbolsByFile
-            rules[RuleName.oneChange.rawValue] = OneChangeVerdict.outcome(finding, message: message)
-            rules[RuleName.baseline.rawValue] = try baselineRule(commit, machine: run?.machine.id ?? currentMachine)
+            if groupings[id] == nil { try prefetchGroupings([id]) }
+            let judged = try judge(message: message, changes: changes, grouping: groupings[id], parent: commit.parents.first,
+                                   own: diff, machine: run?.machine.id ?? currentMachine)
+            finding = judged.finding
+            symbols = judged.finding.symbolsByFile
+            rules[RuleName.oneChange.rawValue] = judged.oneChange
+            rules[RuleName.baseline.rawValue] = judged.baseline
             (reference, comparison) = try compareWithReference(id, note: note)
             rules[RuleName.improvement.rawValue] = improvementRule(comparison, measured: run != nil, reference: reference)
         } else {
@@ -258,29 +321,34 @@ final class Context {
         return CommitCheck(
             commit: id.hex, subject: commit.subject, kind: kind, rules: rules, title: message.title, body: message.body,
             reference: reference?.hex, comparison: comparison, measured: run != nil, symbolsByFile: symbols,
-            changedPaths: diff.flatMap { $0.path == $0.oldPath ? [$0.path] : [$0.path, $0.oldPath] })
+            changedPaths: diff.flatMap { $0.path == $0.oldPath ? [$0.path] : [$0.path, $0.oldPath] }, oneChange: finding)
     }
 
     // MARK: baseline
 
-    /// An optimization needs a baseline run on an ancestor, on the same machine, with the benchmark
-    /// definitions (bench.files, bench.command) unchanged since.
-    func baselineRule(_ commit: Commit, machine: String) throws -> RuleOutcome {
-        guard let parent = commit.parents.first else {
-            return RuleOutcome(.fail, "the root commit has no ancestor to hold a baseline")
+    /// A change needs a baseline run on an ancestor (its parent or older), on the same machine, with the
+    /// benchmark definitions unchanged since: `bench.command` as the baseline ran it, and no `bench.files`
+    /// path changed by the commits after the baseline, nor modified, deleted or renamed by the change
+    /// itself. A benchmark file the change adds is fine: it redefines no benchmark the baseline measured.
+    func baselineRule(parent: ObjectID?, own: [FileDiff], machine: String) throws -> RuleOutcome {
+        let fix = "run `perfjournal baseline` before changing anything"
+        guard let parent else {
+            return RuleOutcome(.fail, "no baseline: nothing is committed yet to hold one; commit the code as it is, then \(fix)")
         }
         guard let state = try self.baseline(before: parent, machine: machine) else {
             if try self.baseline(before: parent, machine: nil) != nil {
                 return RuleOutcome(.fail, "no baseline on this machine (\(machine)); run `perfjournal baseline <rev>` on it")
             }
-            return RuleOutcome(.fail, "no baseline before this commit; run `perfjournal baseline` before changing anything")
+            return RuleOutcome(.fail, "no baseline before this change; \(fix)")
         }
         let baseline = state.baseline
+        let again = "commit benchmark changes on their own, then run `perfjournal baseline` again"
         if let command = baseline.run.bench?.command, command != config.bench.command {
             return RuleOutcome(.fail, "the bench command changed since the baseline at \(baseline.commit.short); run `perfjournal baseline` again")
         }
-        if let touched = state.benchChange {
-            return RuleOutcome(.fail, "benchmark definitions changed since the baseline at \(baseline.commit.short) (\(touched)); run `perfjournal baseline` again")
+        let touched = state.benchChange ?? own.filter { $0.status != .added }.flatMap { [$0.oldPath, $0.path] }.first { benchFiles.matches($0) }
+        if let touched {
+            return RuleOutcome(.fail, "benchmark definitions changed since the baseline at \(baseline.commit.short) (\(touched)); \(again)")
         }
         return RuleOutcome(.pass, "baseline at \(baseline.commit.short)")
     }
@@ -354,9 +422,17 @@ extension Config {
 enum OneChangeVerdict {
     static func outcome(_ finding: OneChangeFinding, message: CommitMessage) -> RuleOutcome {
         if finding.bundled { return RuleOutcome(.fail, "bundled: " + finding.reasons.joined(separator: "; ")) }
-        if let scope = message.trailer("Perf-Scope") { return RuleOutcome(.pass, "broad change accepted (Perf-Scope: \(scope))") }
-        let files = finding.symbolsByFile.keys.count
-        return RuleOutcome(.pass, "one focused change (\(files) file\(files == 1 ? "" : "s"))")
+        if let scope = message.trailer("Perf-Scope") {
+            return RuleOutcome(.pass, "broad change accepted (Perf-Scope: \(scope))")
+        }
+        if let fallback = finding.fallback {
+            let files = finding.symbolsByFile.keys.count
+            return RuleOutcome(.pass, "within the limits (\(files) file\(files == 1 ? "" : "s"); \(fallback))")
+        }
+        switch finding.groups.count {
+        case 0: return RuleOutcome(.pass, "no code changed outside tests, benchmarks and docs")
+        default: return RuleOutcome(.pass, "one change: {\(finding.groups[0].label)}")
+        }
     }
 }
 
@@ -377,6 +453,21 @@ package enum ChangeAnalysis {
                 change.newSymbols = SymbolIndex.enclosingSymbols(lines: file.addedLines, in: text, language: language)
             }
             return change
+        }
+    }
+}
+
+extension ChangeAnalysis {
+    /// The changed source files of `diff` (with line numbers) and their texts, as the grouping reads them.
+    package static func groupingFiles(repository: Repository, diff: [FileDiff], support: (String) -> Bool) throws -> [GroupingFile] {
+        try diff.compactMap { file in
+            guard !file.isBinary, !file.isSubmodule, let language = SourceLanguage(path: file.path) else { return nil }
+            func text(_ blob: ObjectID?) throws -> String? {
+                try blob.map { String(decoding: try repository.blobBytes($0), as: UTF8.self) }
+            }
+            return GroupingFile(
+                path: file.path, oldPath: file.oldPath, oldText: try text(file.oldBlob), newText: try text(file.newBlob),
+                deletedLines: file.deletedLines, addedLines: file.addedLines, support: support(file.path), language: language)
         }
     }
 }

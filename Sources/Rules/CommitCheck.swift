@@ -1,7 +1,9 @@
 import Statistics
 
 /// What `perfjournal check` finds about one commit: its kind and each rule's outcome. The journal
-/// (log, checklist, PR summary) is rendered from these, so the rules are judged in one place only.
+/// (log, checklist, PR summary) is rendered from these, and the commit-msg hook gets the one-change and
+/// baseline rules from the same code (`CheckEngine.judgeStaged`, through `Context.judge`), so the rules
+/// are judged in one place only.
 
 public enum CommitKind: String, Codable, Sendable, Equatable {
     /// A `perf:` commit, one with a `Perf-Change:` trailer, or any non-merge commit in mode "all".
@@ -56,12 +58,15 @@ public struct CommitCheck: Codable, Sendable, Equatable {
     public var symbolsByFile: [String: [String]]
     /// Every path the commit changed (both sides of a rename); empty for a merge. Not in the JSON.
     public var changedPaths: [String] = []
+    /// The one-change rule's finding for an optimization (its groups, for the split advice). Not in the JSON.
+    public var oneChange: OneChangeFinding? = nil
 
     public init(
         commit: String, subject: String, kind: CommitKind, rules: [String: RuleOutcome], title: String, body: String,
         reference: String? = nil, comparison: Comparison? = nil, measured: Bool, symbolsByFile: [String: [String]] = [:],
-        changedPaths: [String] = []
+        changedPaths: [String] = [], oneChange: OneChangeFinding? = nil
     ) {
+        self.oneChange = oneChange
         self.changedPaths = changedPaths
         self.commit = commit
         self.subject = subject

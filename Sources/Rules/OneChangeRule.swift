@@ -47,7 +47,7 @@ public struct OneChangeLimits: Sendable, Equatable {
 }
 
 public struct OneChangeFinding: Sendable, Equatable {
-    /// The commit seems to bundle several changes (false when a `Perf-Scope` trailer accepts it).
+    /// The commit bundles several changes (false when a `Perf-Scope` trailer accepts it).
     public var bundled: Bool
     /// Every piece of evidence found, one line each; plus the acceptance when `Perf-Scope` is given.
     public var reasons: [String]
@@ -55,47 +55,50 @@ public struct OneChangeFinding: Sendable, Equatable {
     public var symbolsByFile: [String: [String]]
     /// Changed files the rule ignored (tests, docs, ...), sorted.
     public var ignoredFiles: [String]
+    /// The independent changes found by reference; empty when the limits judged (see `fallback`).
+    public var groups: [ChangeGroup]
+    /// Why the limits judged instead of the references (python3 missing, a file that does not parse);
+    /// nil when the references judged.
+    public var fallback: String?
 
-    public init(bundled: Bool, reasons: [String], symbolsByFile: [String: [String]], ignoredFiles: [String]) {
+    public init(bundled: Bool, reasons: [String], symbolsByFile: [String: [String]], ignoredFiles: [String],
+                groups: [ChangeGroup] = [], fallback: String? = nil) {
         self.bundled = bundled
         self.reasons = reasons
         self.symbolsByFile = symbolsByFile
         self.ignoredFiles = ignoredFiles
+        self.groups = groups
+        self.fallback = fallback
     }
 }
 
 /// "One optimization per commit": a commit whose benchmark delta is to be credited to one change must
-/// contain one change. Each kind of evidence alone makes a commit bundled; each is calibrated so a
-/// focused change (a function and its callers in one module, plus tests) passes.
+/// contain one change, judged by the code. The changed symbols are grouped by reference (a call, an
+/// import, an attribute, a base class; see `ChangeGrouper` and Helpers/one_change.py): two or more
+/// independent groups are bundled whatever the subject says, and one group is one change whatever it
+/// says. Only when the code cannot be read that way (python3 missing, a syntax error) do the older
+/// limits judge: files, definitions, modules, and a subject or body that lists several actions.
 public enum OneChangeRule {
-    public static func evaluate(message: CommitMessage, changes: [FileChange], limits: OneChangeLimits) -> OneChangeFinding {
+    public static func evaluate(message: CommitMessage, changes: [FileChange], limits: OneChangeLimits,
+                                grouping: ChangeGrouping? = nil) -> OneChangeFinding {
         var counted: [FileChange] = []
         var ignored: [String] = []
         for change in changes {
             if limits.ignore.contains(where: { Glob.matches($0, change.path) }) { ignored.append(change.path) }
             else { counted.append(change) }
         }
+        var symbolsByFile: [String: [String]] = [:]
+        for change in counted { symbolsByFile[change.path] = change.oldSymbols.union(change.newSymbols).sorted() }
 
         var reasons: [String] = []
-        if counted.count > limits.maxFiles {
-            reasons.append("touches \(counted.count) files (limit \(limits.maxFiles), not counting tests, benchmarks and docs)")
+        var fallback: String?
+        if let grouping, grouping.complete {
+            if grouping.groups.count >= 2 { reasons.append(independentChanges(grouping.groups)) }
+        } else {
+            fallback = grouping.map { "the code could not be read (\($0.problems.joined(separator: "; ")))" }
+                ?? "the changes were not grouped"
+            reasons = limitEvidence(message: message, counted: counted, limits: limits)
         }
-        var symbolsByFile: [String: [String]] = [:]
-        var symbolCount = 0
-        for change in counted {
-            let symbols = change.oldSymbols.union(change.newSymbols)
-            symbolsByFile[change.path] = symbols.sorted()
-            symbolCount += symbols.subtracting([SymbolIndex.topLevel]).count
-        }
-        if symbolCount > limits.maxSymbols {
-            reasons.append("touches \(symbolCount) definitions (limit \(limits.maxSymbols))")
-        }
-        let modules = Set(counted.map { module(of: $0.path, among: counted.map(\.path)) })
-        if modules.count > limits.maxModules {
-            reasons.append("touches \(modules.count) modules: \(modules.sorted().joined(separator: ", ")) (limit \(limits.maxModules))")
-        }
-        reasons += subjectEvidence(message.subject)
-        reasons += bodyEvidence(message.body)
 
         var bundled = !reasons.isEmpty
         if bundled, let scope = message.trailer("Perf-Scope"), !scope.isEmpty {
@@ -103,7 +106,34 @@ public enum OneChangeRule {
             reasons.append("accepted as one change by Perf-Scope: \(scope)")
         }
         return OneChangeFinding(
-            bundled: bundled, reasons: reasons, symbolsByFile: symbolsByFile, ignoredFiles: ignored.sorted())
+            bundled: bundled, reasons: reasons, symbolsByFile: symbolsByFile, ignoredFiles: ignored.sorted(),
+            groups: fallback == nil ? grouping?.groups ?? [] : [], fallback: fallback)
+    }
+
+    /// "2 independent changes: {dedupe} and {count_words}; split with `git add -p`".
+    public static func independentChanges(_ groups: [ChangeGroup]) -> String {
+        let names = groups.map { "{\($0.label)}" }
+        let listed = names.count == 2 ? names.joined(separator: " and ")
+            : names.dropLast().joined(separator: ", ") + " and " + names.last!
+        return "\(groups.count) independent changes: \(listed); split with `git add -p`"
+    }
+
+    /// The older evidence, used when the code cannot be grouped: files, definitions and modules beyond
+    /// the limits, and a subject or body that lists several actions.
+    static func limitEvidence(message: CommitMessage, counted: [FileChange], limits: OneChangeLimits) -> [String] {
+        var reasons: [String] = []
+        if counted.count > limits.maxFiles {
+            reasons.append("touches \(counted.count) files (limit \(limits.maxFiles), not counting tests, benchmarks and docs)")
+        }
+        let symbolCount = counted.reduce(0) { $0 + $1.oldSymbols.union($1.newSymbols).subtracting([SymbolIndex.topLevel]).count }
+        if symbolCount > limits.maxSymbols {
+            reasons.append("touches \(symbolCount) definitions (limit \(limits.maxSymbols))")
+        }
+        let modules = Set(counted.map { module(of: $0.path, among: counted.map(\.path)) })
+        if modules.count > limits.maxModules {
+            reasons.append("touches \(modules.count) modules: \(modules.sorted().joined(separator: ", ")) (limit \(limits.maxModules))")
+        }
+        return reasons + subjectEvidence(message.subject) + bodyEvidence(message.body)
     }
 
     /// The module a file belongs to. Go: the package, i.e. the file's directory. Otherwise the first

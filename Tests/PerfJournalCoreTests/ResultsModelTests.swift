@@ -2,6 +2,7 @@ import Testing
 
 @testable import Journal
 @testable import Results
+import Support
 
 @Suite struct ResultsModelTests {
     @Test func statsFromSamplesMatchNumpy() throws {

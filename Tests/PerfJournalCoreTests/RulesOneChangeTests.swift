@@ -60,9 +60,11 @@ import Testing
         #expect(finding.reasons.isEmpty)
         #expect(finding.ignoredFiles == ["PERFORMANCE.md", "tests/test_headers.py"])
         #expect(finding.symbolsByFile == ["mylib/headers.py": ["<top level>", "load", "parse_header"]])
+        #expect(finding.fallback == "the changes were not grouped")
     }
 
-    @Test func twoActionsInTwoFilesAreBundled() {
+    /// Without a grouping (python3 missing), the limits and the wording judge.
+    @Test func twoActionsInTwoFilesAreBundledByTheLimits() {
         let message = CommitMessage("perf: cache headers and vectorize checksum")
         let finding = OneChangeRule.evaluate(message: message, changes: [
             change("headers.py", ["parse_header"]),
@@ -70,10 +72,9 @@ import Testing
         ], limits: limits)
         #expect(finding.bundled)
         #expect(finding.reasons == ["the subject joins 2 actions: perf: cache headers and vectorize checksum"])
-        // What the commit-msg hook prints: each touched file's definitions, then how to split.
-        let advice = OneChangeAdvice.lines(finding.symbolsByFile)
-        #expect(advice.contains("  headers.py: parse_header"))
-        #expect(advice.contains("  checksum.py: crc32"))
+        let advice = OneChangeAdvice.lines(finding, moment: .committed("abc1234"))
+        #expect(advice.contains("  checksum.py: crc32") && advice.contains("  headers.py: parse_header"))
+        #expect(advice.first == "judged by the limits: the changes were not grouped")
     }
 
     @Test func subjectWording() {
@@ -142,5 +143,6 @@ import Testing
         #expect(finding.bundled)
         #expect(finding.reasons == ["touches 5 files (limit 4, not counting tests, benchmarks and docs)"])
         #expect(finding.symbolsByFile["data/t1.bin"] == [])
+        #expect(OneChangeAdvice.lines(finding, moment: .committed("abc1234")).contains("  data/t1.bin"))
     }
 }
