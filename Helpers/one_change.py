@@ -259,6 +259,7 @@ class Definition:
         self.end = node.end_lineno
         self.self_class = self_class  # the class whose `self` a function sees (a method, or a closure in one)
         self.class_name = class_name  # the class a method is directly defined in
+        self.guards = []              # headers of the if/try/with/for it is defined under: its condition
 
 
 class Statement:
@@ -292,6 +293,12 @@ class Version:
         self.collect(self.tree.body, "", None, None, False)
         self.ordered.sort(key=lambda d: (d.start, -d.end))
         self.collect_imports()
+        # The names the module itself defines (not imports): its shared helpers and constants.
+        self.globals = {d.qualname for d in self.definitions.values() if not d.parent}
+        for stmt in self.statements:
+            if not stmt.container:
+                self.globals.update(assigned_names(stmt.node) or [])
+        self.globals -= set(self.imports)
 
     def define(self, stmt, prefix, self_class, class_name):
         qual = prefix + "." + stmt.name if prefix else stmt.name
@@ -301,12 +308,13 @@ class Version:
         self.ordered.append(definition)
         return definition
 
-    def collect(self, body, prefix, self_class, class_name, in_main):
+    def collect(self, body, prefix, self_class, class_name, in_main, guards=()):
         """Module or class level: definitions, and statements (the blocks of if/try/with/for looked into)."""
         for stmt in body:
             if isinstance(stmt, DEFINITIONS):
                 definition = self.define(stmt, prefix, self_class if isinstance(stmt, FUNCTIONS) else None,
                                          class_name if isinstance(stmt, FUNCTIONS) else None)
+                definition.guards = list(guards)
                 if definition.kind == "class":
                     self.collect(stmt.body, definition.qualname, definition.qualname, definition.qualname, in_main)
                 else:
@@ -327,7 +335,7 @@ class Version:
                 self.statements.append(Statement(stmt, prefix, stmt.lineno, header_end, [header], key, in_main,
                                                  inner=bound_names(blocks)))
                 for block in blocks:
-                    self.collect(block, prefix, self_class, class_name, in_main or is_main_guard(stmt))
+                    self.collect(block, prefix, self_class, class_name, in_main or is_main_guard(stmt), guards + (header,))
             else:
                 self.statements.append(Statement(stmt, prefix, stmt.lineno, stmt.end_lineno, [stmt], (prefix, code_dump(stmt)), in_main))
 
@@ -471,6 +479,17 @@ def references(node, self_name):
     return out
 
 
+def dotted_name(node):
+    """`a` for a Name, `a.b.c` for an attribute chain on a Name; None otherwise."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id] + parts[::-1])
+
+
 def self_attributes(node, self_name, lines=None):
     """Attributes of self used in `node` (only those on `lines`, when given): (used, stored)."""
     used, stored = set(), set()
@@ -579,8 +598,9 @@ class Analysis:
             found = version.definitions.get(definition.qualname)
             if found is not None and s not in symbol.whole:
                 symbol.whole[s] = found.node
-                # A class references through its own code only (bases, decorators, class attributes).
-                symbol.nodes[s] = [own_node(found.node) if found.kind == "class" else found.node]
+                # A class references through its own code only (bases, decorators, class attributes); a
+                # definition under `if HAS_F_STRINGS:` references what its condition does.
+                symbol.nodes[s] = [own_node(found.node) if found.kind == "class" else found.node] + found.guards
 
     def add_statements(self, file, statements, index):
         keys = {side: {s.key for s in v.statements} for side, v in file.versions.items()}
@@ -839,6 +859,42 @@ class Analysis:
                     if matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
                         self.links.append((old, new))
 
+    def link_shared_globals(self):
+        """One idea in a module, the module-level twin of the class rule: two changed symbols of one file
+        are one change when one starts or stops using a name the module defines (`_obj_setattr`,
+        `_ATOMIC_TYPES`, a helper) on its changed lines, and the other uses that name on its changed
+        lines. Imports and builtins do not count: two functions that both start using `re` may well be
+        two ideas."""
+        facts = []
+        for symbol in self.symbols.values():
+            if symbol.follows or symbol.kind not in ("function", "class"):
+                continue
+            module_names = set()
+            for version in symbol.file.versions.values():
+                module_names |= version.globals
+            module_names.discard(symbol.qualname.split(".")[0])
+            touched, whole = set(), {}
+            for side, nodes in symbol.nodes.items():
+                lines = symbol.changed_lines[side]
+                everything = set()
+                for node in nodes:
+                    for n in ast.walk(node):
+                        name = dotted_name(n)
+                        if name is None or name.split(".")[0] not in module_names:
+                            continue
+                        everything.add(name)
+                        if getattr(n, "lineno", None) in lines:
+                            touched.add(name)
+                whole[side] = everything
+            introduced = touched & (whole.get("old", set()) ^ whole.get("new", set()))
+            if symbol.sides != {"old", "new"}:
+                introduced = touched
+            facts.append((symbol, touched, introduced))
+        for i, (a, touched_a, introduced_a) in enumerate(facts):
+            for b, touched_b, introduced_b in facts[i + 1:]:
+                if a.file is b.file and ((introduced_a & touched_b) or (introduced_b & touched_a)):
+                    self.links.append((a, b))
+
     def link_stubs(self):
         """A stub's definition follows the definition it describes (same module, same name)."""
         for stub in self.symbols.values():
@@ -908,6 +964,7 @@ class Analysis:
         self.link_stubs()
         self.link_aliases()
         self.link_parallel_edits()
+        self.link_shared_globals()
         code = [s for s in self.symbols.values() if not s.follows]
         parent = {id(s): id(s) for s in code}
 

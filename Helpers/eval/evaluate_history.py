@@ -6,9 +6,8 @@
 For every non-merge commit whose subject matches REGEX (default: perf/speed/faster/optimi[sz]), or for
 the commits named, it diffs the commit against its first parent as perfjournal does (rename detection,
 no context lines), classifies files with perfjournal's default `rules.ignore` (tests, benchmarks, docs
-are support), and writes the groups the helper finds. It also writes what the older limits would say
-(files, definitions, modules; without the subject/body wording checks), computed the way
-OneChangeRule does, so the two can be compared on the same commits. Standard library only.
+are support), and writes the groups the helper finds. What the real binary and the older limits say is
+measured by check_with_binary.py. Standard library only.
 """
 
 import argparse
@@ -22,10 +21,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import one_change  # noqa: E402
 
 DEFAULT_GREP = r"perf|speed|faster|optimi[sz]"
-# OneChangeLimits.defaultIgnore, and the limits' defaults.
+# OneChangeLimits.defaultIgnore (`rules.ignore` by default).
 DEFAULT_IGNORE = ["tests/**", "test/**", "**/test_*.py", "**/*_test.go", "benchmarks/**", "bench/**", "docs/**",
                   "*.md", "**/*.md", ".github/**", ".gitlab-ci.yml", ".ci/**", "PERFORMANCE.md"]
-MAX_FILES, MAX_SYMBOLS, MAX_MODULES = 4, 6, 1
 SOURCE_SUFFIXES = (".py", ".pyi", ".swift", ".c", ".h", ".cc", ".cpp", ".hpp", ".go", ".rs", ".js", ".ts", ".pyx", ".pxd")
 
 
@@ -109,63 +107,17 @@ def diff_files(git_dir, commit):
     return parent, files
 
 
-def old_limits(changes):
-    """What OneChangeRule's limits say (files, definitions, modules), as it computes them."""
-    counted = [c for c in changes if not ignored(c["path"])]
-    symbols, reasons = 0, []
-    for c in counted:
-        symbols += len({s for s in c["symbols"] if s != "<top level>"})
-    modules = {module_of(c["path"], [x["path"] for x in counted]) for c in counted}
-    if len(counted) > MAX_FILES:
-        reasons.append("touches %d files" % len(counted))
-    if symbols > MAX_SYMBOLS:
-        reasons.append("touches %d definitions" % symbols)
-    if len(modules) > MAX_MODULES:
-        reasons.append("touches %d modules: %s" % (len(modules), ", ".join(sorted(modules))))
-    return {"files": len(counted), "definitions": symbols, "modules": sorted(modules), "bundled": bool(reasons),
-            "reasons": reasons}
-
-
-def module_of(path, paths):
-    directories = path.split("/")[:-1]
-    if not directories:
-        return "."
-    if path.endswith(".go"):
-        return "/".join(directories)
-    roots = {"src", "Sources", "lib", "pkg", "internal", "cmd", "crates", "packages", "include", "Tests"}
-    if directories[0] in roots and len(directories) >= 2:
-        return directories[0] + "/" + directories[1]
-    return directories[0]
-
-
-def enclosing(text, lines):
-    """The innermost definition around each line (perfjournal's SymbolIndex, by `ast`)."""
-    if text is None or not lines:
-        return set()
-    try:
-        version = one_change.Version("x.py", text)
-    except (SyntaxError, ValueError, RecursionError):
-        return {"<unparsed>"}
-    out = set()
-    for line in lines:
-        d = version.innermost(line)
-        out.add(d.qualname if d else "<top level>")
-    return out
-
-
 def evaluate(git_dir, commit):
     parent, files = diff_files(git_dir, commit)
     specs, changes = [], []
     for f in files:
         old = blob(git_dir, parent, f["old_path"]) if f["old_path"] else None
         new = None if f.get("deleted") else blob(git_dir, commit, f["path"])
-        symbols = set()
         if f["path"].endswith((".py", ".pyi")) and not f["binary"]:
             specs.append({"path": f["path"], "old_path": f["old_path"], "old_text": old, "new_text": new,
                           "deleted_lines": f["deleted_lines"], "added_lines": f["added_lines"],
                           "role": "support" if ignored(f["path"]) else "code"})
-            symbols = enclosing(old, f["deleted_lines"]) | enclosing(new, f["added_lines"])
-        changes.append({"path": f["path"], "symbols": sorted(symbols)})
+        changes.append({"path": f["path"]})
     result = one_change.analyse({"files": specs})
     other_code = [c["path"] for c in changes
                   if not ignored(c["path"]) and c["path"].endswith(SOURCE_SUFFIXES) and not c["path"].endswith((".py", ".pyi"))]
@@ -179,7 +131,6 @@ def evaluate(git_dir, commit):
         "fallback": result["fallback"],
         "other_source_files": other_code,
         "bundled": len(result["groups"]) >= 2,
-        "limits": old_limits(changes),
     }
 
 

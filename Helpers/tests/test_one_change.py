@@ -669,3 +669,86 @@ def test_a_guarded_definition_goes_with_what_it_guards():
                 return compile(self.pattern)
         """))
     assert len(result["groups"]) == 1, result
+
+
+def test_a_definition_under_a_condition_references_the_condition():
+    result = commit(
+        ("pkg/_compat.py", "import sys\n\nPY2 = sys.version_info[0] == 2\n",
+         "import sys\n\nPY2 = sys.version_info[0] == 2\nHAS_F_STRINGS = sys.version_info[:2] >= (3, 6)\n"),
+        ("pkg/_make.py", """
+            def _make_repr(attrs):
+                return lambda self: "%s(...)" % type(self).__name__
+            """, """
+            from ._compat import HAS_F_STRINGS
+
+            if HAS_F_STRINGS:
+                def _make_repr(attrs):
+                    return lambda self: f"{type(self).__name__}(...)"
+            else:
+                def _make_repr(attrs):
+                    return lambda self: "%s(...)" % type(self).__name__
+            """),
+    )
+    assert len(result["groups"]) == 1, result
+
+
+def test_one_idea_in_a_module_a_shared_helper_put_to_use():
+    old = """
+        _obj_setattr = object.__setattr__
+
+
+        class Builder:
+            def patch(self, cls):
+                cls.__setattr__ = object.__setattr__
+
+            def slots(self, cd):
+                cd["__setattr__"] = object.__setattr__
+
+
+        def make_init(globs):
+            globs["_cached_setattr"] = _obj_setattr
+        """
+    new = """
+        _obj_setattr = object.__setattr__
+
+
+        class Builder:
+            def patch(self, cls):
+                cls.__setattr__ = _obj_setattr
+
+            def slots(self, cd):
+                cd["__setattr__"] = _obj_setattr
+
+
+        def make_init(globs):
+            globs["_setattr"] = _obj_setattr
+        """
+    result = commit(("pkg/_make.py", old, new))
+    assert len(result["groups"]) == 1, result
+
+
+def test_two_functions_that_merely_both_use_a_module_name_are_two_changes():
+    old = """
+        _SEP = ","
+
+
+        def split(s):
+            return s.split(_SEP)
+
+
+        def join(xs):
+            return _SEP.join(xs)
+        """
+    new = """
+        _SEP = ","
+
+
+        def split(s):
+            return s.split(_SEP, 64)
+
+
+        def join(xs):
+            return _SEP.join(list(xs))
+        """
+    result = commit(("pkg/text.py", old, new))
+    assert labels(result) == ["split", "join"], result
