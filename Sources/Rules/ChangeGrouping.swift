@@ -44,8 +44,10 @@ package struct GroupingFile: Sendable {
     package var support: Bool
     package var language: SourceLanguage
 
-    package init(path: String, oldPath: String? = nil, oldText: String?, newText: String?, deletedLines: [Int], addedLines: [Int],
-                 support: Bool, language: SourceLanguage) {
+    package init(
+        path: String, oldPath: String? = nil, oldText: String?, newText: String?, deletedLines: [Int], addedLines: [Int],
+        support: Bool, language: SourceLanguage
+    ) {
         self.path = path
         self.oldPath = oldPath ?? path
         self.oldText = oldText
@@ -81,16 +83,24 @@ package enum ChangeGrouper {
         let pythonIndexes = commits.indices.filter { commits[$0].contains { $0.language == .python } }
         var pythonAnswers: [Int: [String: Any]] = [:]
         if let python, !pythonIndexes.isEmpty {
-            let request: [String: Any] = ["commits": pythonIndexes.map { index in
-                ["files": commits[index].filter { $0.language == .python }.map { f -> [String: Any] in
-                    ["path": f.path, "old_path": f.oldPath, "old_text": f.oldText ?? NSNull(), "new_text": f.newText ?? NSNull(),
-                     "deleted_lines": f.deletedLines, "added_lines": f.addedLines, "role": f.support ? "support" : "code"]
-                }]
-            }]
-            let output = try PythonRunner.run(python, script: helper, input: try JSONSerialization.data(withJSONObject: request),
-                                              what: "grouping the changed Python symbols")
+            let request: [String: Any] = [
+                "commits": pythonIndexes.map { index in
+                    [
+                        "files": commits[index].filter { $0.language == .python }.map { f -> [String: Any] in
+                            [
+                                "path": f.path, "old_path": f.oldPath, "old_text": f.oldText ?? NSNull(), "new_text": f.newText ?? NSNull(),
+                                "deleted_lines": f.deletedLines, "added_lines": f.addedLines, "role": f.support ? "support" : "code",
+                            ]
+                        }
+                    ]
+                }
+            ]
+            let output = try PythonRunner.run(
+                python, script: helper, input: try JSONSerialization.data(withJSONObject: request),
+                what: "grouping the changed Python symbols")
             guard let answers = (try? JSONSerialization.jsonObject(with: output) as? [String: Any])?["commits"] as? [[String: Any]],
-                  answers.count == pythonIndexes.count else {
+                answers.count == pythonIndexes.count
+            else {
                 throw PerfJournalError(.commandFailed, "python3 gave no grouping of the changed symbols")
             }
             for (index, answer) in zip(pythonIndexes, answers) { pythonAnswers[index] = answer }
@@ -103,8 +113,9 @@ package enum ChangeGrouper {
             if files.contains(where: { $0.language == .python }) {
                 if let answer = pythonAnswers[index] {
                     pythonGroups = (answer["groups"] as? [[String: Any]] ?? []).map {
-                        ChangeGroup(symbols: $0["symbols"] as? [String] ?? [], support: $0["support"] as? [String] ?? [],
-                                    label: $0["label"] as? String ?? "")
+                        ChangeGroup(
+                            symbols: $0["symbols"] as? [String] ?? [], support: $0["support"] as? [String] ?? [],
+                            label: $0["label"] as? String ?? "")
                     }
                     problems += answer["problems"] as? [String] ?? []
                     if answer["fallback"] as? Bool == true { complete = false }
@@ -134,8 +145,9 @@ enum IdentifierGrouping {
 
     static func combine(pythonGroups: [ChangeGroup], files: [GroupingFile]) -> [ChangeGroup] {
         var nodes = pythonGroups.map { group in
-            Node(symbols: group.symbols, support: group.support, label: group.label,
-                 names: Set(group.symbols.map { lastComponent(of: $0) }), identifiers: [], follows: false)
+            Node(
+                symbols: group.symbols, support: group.support, label: group.label,
+                names: Set(group.symbols.map { lastComponent(of: $0) }), identifiers: [], follows: false)
         }
         let fromPython = nodes.count
         for file in files { nodes += changedSymbols(file) }
@@ -171,8 +183,9 @@ enum IdentifierGrouping {
             let group = members[root]!
             let support = group.flatMap { nodes[$0].support + (followers[$0] ?? []) }
             let names = group.flatMap { nodes[$0].label.components(separatedBy: ", ") }.filter { !$0.isEmpty }
-            return ChangeGroup(symbols: group.flatMap { nodes[$0].symbols }, support: Array(Set(support)).sorted(),
-                               label: group.count == 1 ? nodes[group[0]].label : label(names))
+            return ChangeGroup(
+                symbols: group.flatMap { nodes[$0].symbols }, support: Array(Set(support)).sorted(),
+                label: group.count == 1 ? nodes[group[0]].label : label(names))
         }
     }
 
@@ -196,8 +209,9 @@ enum IdentifierGrouping {
         var sides: [String: Side] = [:]
         for (key, text) in [("old", file.oldText), ("new", file.newText)] {
             guard let text else { continue }
-            sides[key] = Side(lines: text.split(separator: "\n", omittingEmptySubsequences: false),
-                              symbols: SymbolIndex.symbols(in: text, language: file.language))
+            sides[key] = Side(
+                lines: text.split(separator: "\n", omittingEmptySubsequences: false),
+                symbols: SymbolIndex.symbols(in: text, language: file.language))
         }
         var changed: [String] = []
         for (key, lines) in [("old", file.deletedLines), ("new", file.addedLines)] {
@@ -217,8 +231,10 @@ enum IdentifierGrouping {
             if let old = tokens["old"], let new = tokens["new"], old == new { continue }  // layout or comments only
             let identifiers = Set(tokens.values.joined().filter { $0.first.map { $0.isLetter || $0 == "_" } ?? false })
             let short = name.split(separator: ".").last.map(String.init) ?? name
-            nodes.append(Node(symbols: ["\(file.path):\(name)"], support: [], label: name, names: [short],
-                              identifiers: identifiers.subtracting([short]), follows: file.support))
+            nodes.append(
+                Node(
+                    symbols: ["\(file.path):\(name)"], support: [], label: name, names: [short],
+                    identifiers: identifiers.subtracting([short]), follows: file.support))
         }
         return nodes
     }

@@ -23,8 +23,9 @@ final class OneChangeCache {
             known[commit] = ChangeGrouping(
                 groups: groups.compactMap { g in
                     guard let f = g.elements, f.count == 3, let label = f[2].string else { return nil }
-                    return ChangeGroup(symbols: f[0].elements?.compactMap(\.string) ?? [], support: f[1].elements?.compactMap(\.string) ?? [],
-                                       label: label)
+                    return ChangeGroup(
+                        symbols: f[0].elements?.compactMap(\.string) ?? [], support: f[1].elements?.compactMap(\.string) ?? [],
+                        label: label)
                 },
                 problems: entry["p"]?.elements?.compactMap(\.string) ?? [], complete: complete)
         }

@@ -95,8 +95,9 @@ import Testing
         // The advice, followed: unstage, stage one change, commit it with the kept message; then the other.
         try repo.git("restore", "--staged", "fastlib/text.py", "fastlib/words.py")
         try repo.git("add", "fastlib/words.py")
-        let first = try repo.run("/usr/bin/env", ["git", "commit", "-q", "-F", repo.root + "/.git/perfjournal/refused-message"],
-                                 in: repo.root, check: false)
+        let first = try repo.run(
+            "/usr/bin/env", ["git", "commit", "-q", "-F", repo.root + "/.git/perfjournal/refused-message"],
+            in: repo.root, check: false)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try Self.commit(repo, "perf: join in normalize").status == 0)
         #expect(try Self.oneChange(repo, "HEAD~2..HEAD") == ["pass", "pass"])
@@ -105,10 +106,13 @@ import Testing
     @Test func twoUnrelatedFunctionsOfOneModuleAreRefusedWhateverTheSubject() throws {
         let repo = try Self.project()
         let faster = Self.core
-            .replacingOccurrences(of: "    out = []\n    for x in items:\n        if x not in out:\n            out.append(x)\n    return out\n",
-                                  with: "    return list(dict.fromkeys(items))\n")
-            .replacingOccurrences(of: "    counts = {}\n    for word in text.split():\n        counts[word] = counts.get(word, 0) + 1\n    return counts\n",
-                                  with: "    return Counter(text.split())\n")
+            .replacingOccurrences(
+                of: "    out = []\n    for x in items:\n        if x not in out:\n            out.append(x)\n    return out\n",
+                with: "    return list(dict.fromkeys(items))\n"
+            )
+            .replacingOccurrences(
+                of: "    counts = {}\n    for word in text.split():\n        counts[word] = counts.get(word, 0) + 1\n    return counts\n",
+                with: "    return Counter(text.split())\n")
         try repo.write("fastlib/core.py", "from collections import Counter\n\n\n" + faster)
         let refused = try Self.commit(repo, "perf: speed up fastlib.core")
         #expect(refused.status != 0)
@@ -122,8 +126,9 @@ import Testing
         #expect(text.stdout.contains("git rebase -i"), "\(text.stdout)")
 
         // Perf-Scope still accepts a deliberate broad change.
-        try repo.git("commit", "-q", "--amend", "--no-verify", "-m",
-                     "perf: speed up fastlib.core\n\nPerf-Scope: both are the same profile's hot spots and are measured together\n")
+        try repo.git(
+            "commit", "-q", "--amend", "--no-verify", "-m",
+            "perf: speed up fastlib.core\n\nPerf-Scope: both are the same profile's hot spots and are measured together\n")
         #expect(try Self.oneChange(repo, "HEAD") == ["pass"])
     }
 
@@ -132,7 +137,9 @@ import Testing
     @Test func theFourFocusedShapesPass() throws {
         let repo = try Self.project()
         // A helper and its only caller.
-        try repo.write("fastlib/text.py", """
+        try repo.write(
+            "fastlib/text.py",
+            """
             def _lower_words(words):
                 return [word.strip().lower() for word in words]
 
@@ -151,16 +158,20 @@ import Testing
         #expect(rename.status == 0, "\(rename.stderr)")
 
         // A signature change with its callers.
-        try repo.write("fastlib/core.py", try repo.read("fastlib/core.py")
-            .replacingOccurrences(of: "def parse(data):\n    return data.split(\",\")", with: "def parse(data, sep=\",\"):\n    return data.split(sep, 64)")
-            .replacingOccurrences(of: "return [parse(c) for c in chunks]", with: "return [parse(c, \";\") for c in chunks]"))
+        try repo.write(
+            "fastlib/core.py",
+            try repo.read("fastlib/core.py")
+                .replacingOccurrences(of: "def parse(data):\n    return data.split(\",\")", with: "def parse(data, sep=\",\"):\n    return data.split(sep, 64)")
+                .replacingOccurrences(of: "return [parse(c) for c in chunks]", with: "return [parse(c, \";\") for c in chunks]"))
         let signature = try Self.commit(repo, "perf: parse with a split limit")
         #expect(signature.status == 0, "\(signature.stderr)")
 
         // A function with its test and (new) benchmark.
         try repo.write("fastlib/words.py", Self.fastWords)
         try repo.write("tests/test_fastlib.py", try repo.read("tests/test_fastlib.py") + "\n\ndef test_empty():\n    assert count_words('') == {}\n")
-        try repo.write("benchmarks/bench_words.py", "from fastlib.words import count_words\n\n\ndef test_count_words(benchmark):\n    benchmark(count_words, 'a b ' * 1000)\n")
+        try repo.write(
+            "benchmarks/bench_words.py",
+            "from fastlib.words import count_words\n\n\ndef test_count_words(benchmark):\n    benchmark(count_words, 'a b ' * 1000)\n")
         let withTests = try Self.commit(repo, "perf: count words with a Counter")
         #expect(withTests.status == 0, "\(withTests.stderr)")
 

@@ -1,8 +1,8 @@
+import Support
 import Testing
 
 @testable import Journal
 @testable import Results
-import Support
 
 @Suite struct ResultsModelTests {
     @Test func statsFromSamplesMatchNumpy() throws {
