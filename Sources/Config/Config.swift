@@ -21,6 +21,12 @@ public struct Config: Sendable, Equatable {
     /// `perfjournal trust` approves exactly what will run: comments, formatting and the rest of
     /// `pyproject.toml` do not change it; any change of a key or value does.
     public var contentHash: String
+    /// The line each key was written on (dotted path without the `tool.perfjournal.` prefix), so that a
+    /// problem found after parsing (a path leading out of the repository) can still name its line.
+    public var keyLines: [String: Int] = [:]
+    /// Every value the config sets, by dotted key (sub-tables flattened), as TOML text: what `trust`
+    /// records so that `trust --show` can say what changed since.
+    public var settings: [String: String] = [:]
 
     public init(
         bench: BenchConfig, test: TestConfig? = nil, watch: WatchConfig = .init(), stats: StatsConfig = .init(),
@@ -42,6 +48,24 @@ public struct Config: Sendable, Equatable {
     public static let pyprojectFileName = "pyproject.toml"
     /// Where perfjournal's keys live inside `pyproject.toml`.
     public static let pyprojectTable = ["tool", "perfjournal"]
+
+    /// The keys whose values perfjournal executes, in the order `trust` shows them. Only these run code
+    /// the repository chose; `perfjournal trust` approves them (with the rest of the config).
+    public static let commandKeys = ["bench.command", "test.command", "rules.api_command"]
+
+    /// The value of each command-bearing key that is set.
+    public var commands: [String: String] {
+        var out: [String: String] = ["bench.command": bench.command]
+        if let test { out["test.command"] = test.command }
+        if let api = rules.apiCommand { out["rules.api_command"] = api }
+        return out
+    }
+
+    /// "'log.path' (line 12)": a key as the user wrote it, for messages.
+    public func describeKey(_ key: String) -> String {
+        let name = (source.isPyproject ? "tool.perfjournal." : "") + key
+        return keyLines[key].map { "line \($0): '\(name)'" } ?? "'\(name)'"
+    }
 
     /// The schema writes test keys through this so that a `[test]` table with only some keys still builds one.
     var testOrEmpty: TestConfig {
@@ -195,17 +219,42 @@ public extension Config {
     static func load(repositoryRoot: String) throws -> Config {
         let own = joinPath(repositoryRoot, fileName)
         if FileManager.default.fileExists(atPath: own) {
-            return try parse(table: TOML.parse(bytes: readBytes(own), file: own), path: own, isPyproject: false)
+            let config = try parse(table: TOML.parse(bytes: readBytes(own), file: own), path: own, isPyproject: false)
+            try config.checkPaths(root: repositoryRoot)
+            return config
         }
         let pyproject = joinPath(repositoryRoot, pyprojectFileName)
         if FileManager.default.fileExists(atPath: pyproject) {
             let document = try TOML.parse(bytes: readBytes(pyproject), file: pyproject)
             if document.value(at: pyprojectTable) != nil {
-                return try parse(table: document, path: pyproject, isPyproject: true)
+                let config = try parse(table: document, path: pyproject, isPyproject: true)
+                try config.checkPaths(root: repositoryRoot)
+                return config
             }
         }
         throw PerfJournalError(.config, file: repositoryRoot,
                                "no perfjournal config: no \(fileName) and no [tool.perfjournal] in \(pyprojectFileName) (run `perfjournal init`)")
+    }
+
+    /// Every path the config names stays inside the work tree at `root`: `log.path` (written by `log
+    /// --write` and `log.auto_write`), `bench.results` and `bench.files` (relative to a checkout; the
+    /// result file is checked again inside the run's worktree). An absolute path, a `..` that climbs
+    /// out, or a symlinked directory leading out is a config error naming the key and its line.
+    func checkPaths(root: String) throws {
+        if let problem = ContainedPath.symlinkProblem(log.path, under: root) {
+            throw pathError("log.path", log.path, problem)
+        }
+        if let problem = ContainedPath.lexicalProblem(bench.results) {
+            throw pathError("bench.results", bench.results, problem)
+        }
+        for glob in bench.files {
+            if let problem = ContainedPath.lexicalProblem(glob) { throw pathError("bench.files", glob, problem) }
+        }
+    }
+
+    /// The config error for a path key whose value leads out of the directory it must stay in.
+    public func pathError(_ key: String, _ value: String, _ problem: String) -> PerfJournalError {
+        PerfJournalError(.config, file: source.path, "\(describeKey(key)) = \(TOMLValue.quoted(value)) \(problem); it must stay inside the repository")
     }
 
     static func parse(text: String, path: String, isPyproject: Bool) throws -> Config {
@@ -236,7 +285,23 @@ extension Config {
         var config = try ConfigSchema.decode(table, file: path, keyPrefix: isPyproject ? "tool.perfjournal." : "")
         config.source = ConfigSource(path: path, isPyproject: isPyproject)
         config.contentHash = SHA256.hex(Array(canonicalText(.table(table)).utf8))
+        config.settings = flatten(table)
         return config
+    }
+
+    /// Dotted key -> TOML text of every leaf value; the config's own keys stay unquoted ("bench.command").
+    public static func flatten(_ table: TOMLTable, prefix: String = "") -> [String: String] {
+        var out: [String: String] = [:]
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let name = prefix + TOMLValue.key(key)
+            if let sub = value.table {
+                out.merge(flatten(sub, prefix: name + ".")) { _, new in new }
+            } else {
+                out[name] = value.tomlText
+            }
+        }
+        return out
     }
 
     /// An unambiguous rendering of a value without comments, layout or key order, for `contentHash`.

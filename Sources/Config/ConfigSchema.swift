@@ -94,6 +94,7 @@ enum ConfigSchema {
                                                "line \(problem.line): '\(keyPrefix)\(problem.path ?? display(path))' must be \(problem.expected), got \(problem.got)")
                     }
                     seen.insert(dotted)
+                    config.keyLines[dotted] = value.line
                 } else if path.count == 1, sectionNames.contains(name) {
                     guard let sub = value.table else {
                         throw PerfJournalError(.config, file: file,

@@ -41,6 +41,11 @@ public struct JournalTemplates: Sendable {
     static func source(_ name: Name, root: String?) throws -> (text: String, origin: String) {
         if let root {
             let path = root + "/" + overridePath(name)
+            // An override is the repository's; one that is a symlink (or sits in a symlinked directory)
+            // leading out of the work tree would pour an outside file into the log.
+            if let problem = ContainedPath.symlinkProblem(overridePath(name), under: root, includingLast: true) {
+                throw PerfJournalError(.config, file: path, "template override \(problem); it must stay inside the repository")
+            }
             if FileManager.default.fileExists(atPath: path) {
                 do {
                     return (try String(contentsOfFile: path, encoding: .utf8), path)
