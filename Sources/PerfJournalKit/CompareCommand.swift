@@ -29,8 +29,13 @@ public enum CompareCommand {
     public static func run(
         at path: String, before: String, after: String, options: Options, output: OutputStream, progress: OutputStream
     ) throws -> Comparison {
+        // Two result files compare outside any repository; in one, its config's thresholds apply, and a
+        // broken config is an error rather than a silent switch to the default alpha and min_effect.
         let workspace = try? Workspace.open(at: path)
-        let config = workspace.flatMap { ws in try? ws.config() }
+        let config = try workspace?.configIfPresent()
+        if options.rerun, let workspace, let config {
+            try TrustGate.require(workspace, config, for: "compare --rerun")
+        }
         var comparisonOptions = config.map { ComparisonOptions(stats: $0.stats) } ?? ComparisonOptions()
 
         var sides = try Sides.resolve(before: before, after: after, workspace: workspace, allowCrossMachine: options.allowCrossMachine)

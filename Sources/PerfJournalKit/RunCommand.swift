@@ -20,6 +20,7 @@ public enum RunCommand {
     ) throws {
         let workspace = try Workspace.open(at: path)
         let config = try workspace.config()
+        try TrustGate.require(workspace, config, for: baseline ? "baseline" : "run")
         let commits = try (revisions.isEmpty ? ["HEAD"] : revisions).map { try workspace.resolve($0) }
         try workspace.ensureDirectory(workspace.stateDirectory)
         if baseline { AutostartMarker.clear(workspace) }
@@ -79,7 +80,7 @@ extension RunCommand {
     public static func pending(at path: String, output: OutputStream, progress: OutputStream) throws {
         let workspace = try Workspace.open(at: path)
         let config = try workspace.config()
-        try TrustStore(workspace: workspace).requireTrusted(config)
+        try TrustGate.require(workspace, config, for: "run --pending")
         let runner = JobRunner(workspace: workspace, progress: progress)
         let queue = runner.queue
         let before = (queue.pending() + queue.running()).map(\.job.commit)

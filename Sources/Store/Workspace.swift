@@ -41,6 +41,16 @@ public struct Workspace {
 
     public func config() throws -> Config { try Config.load(repositoryRoot: root) }
 
+    /// The config, or nil when the repository has none. A config that exists but is broken is an
+    /// error, never quietly replaced by the defaults.
+    public func configIfPresent() throws -> Config? {
+        do {
+            return try config()
+        } catch let error as PerfJournalError where error.kind == .config && error.message.hasPrefix("no perfjournal config") {
+            return nil
+        }
+    }
+
     /// HEAD's commit, or a clear error for a repository with no commits yet.
     public func head() throws -> ObjectID {
         if repository.isHeadUnborn {

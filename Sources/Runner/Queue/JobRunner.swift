@@ -42,7 +42,7 @@ public struct JobRunner {
         } catch {
             return .failure(PauseReason(text: "the config cannot be used: \(error)"))
         }
-        if let reason = TrustStore(workspace: workspace).pauseReason(config) { return .failure(PauseReason(text: reason)) }
+        if let reason = TrustGate.refusal(workspace, config, for: "the queue") { return .failure(PauseReason(text: reason)) }
         if let operation = workspace.repository.operationInProgress {
             return .failure(PauseReason(text: "a \(operation) is in progress; the queue waits until it is finished"))
         }
