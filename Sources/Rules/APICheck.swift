@@ -23,7 +23,7 @@ enum APICheck {
     static func outcome(
         diff: [FileDiff], message: CommitMessage, config: Config, ignore: PathGlobs, text: (ObjectID?) throws -> String?,
         python: ([PythonAPICache.File]) throws -> APISurface?,
-        apiCommandSurfaces: (() throws -> (old: APISurface, new: APISurface)?)? = nil
+        apiCommandSurfaces: (() throws -> StoredSurfaces)? = nil
     ) throws -> RuleOutcome {
         func files(_ suffix: String) throws -> (old: [(path: String, text: String)], new: [(path: String, text: String)]) {
             var old: [(path: String, text: String)] = [], new: [(path: String, text: String)] = []
@@ -55,12 +55,14 @@ enum APICheck {
             added += d.added
         }
         if let apiCommandSurfaces {
-            guard let surfaces = try apiCommandSurfaces() else {
-                return RuleOutcome(.unknown, "rules.api_command failed (see .git/perfjournal/logs/api-*.log)")
+            switch try apiCommandSurfaces() {
+            case .missing(let why):
+                return RuleOutcome(.unknown, why)
+            case .found(let old, let new):
+                let d = APIRule.diff(old: old, new: new)
+                removed += d.removed
+                added += d.added
             }
-            let d = APIRule.diff(old: surfaces.old, new: surfaces.new)
-            removed += d.removed
-            added += d.added
         }
 
         if removed.isEmpty {
@@ -75,24 +77,27 @@ enum APICheck {
         return RuleOutcome(.fail, "public API changed: \(list); document it with an `API-Change:` trailer or in \(config.rules.changelog)")
     }
 
-    /// The surface `rules.api_command` prints (one entry per line) at `old` and at `new`, each checked out
-    /// in a perfjournal worktree. A command that fails gives nil: the rule is then unknown, not passed.
-    static func commandSurfaces(
-        _ command: String, old: ObjectID, new: ObjectID, workspace: Workspace, timeout: Double
-    ) throws -> (old: APISurface, new: APISurface)? {
-        try workspace.ensureDirectory(workspace.logsDirectory)
-        func surface(_ commit: ObjectID, worktree: String) throws -> APISurface? {
-            let path = "\(workspace.worktreesDirectory)/\(worktree)"
-            _ = try workspace.repository.checkoutDetachedWorktree(name: "perfjournal-\(worktree)", path: path, commit: commit)
-            let output = "\(workspace.logsDirectory)/api-\(commit.short).txt"
-            let outcome = try CommandRunner.run(
-                command, in: path, logPath: "\(workspace.logsDirectory)/api-\(commit.short).log", timeout: timeout, stdoutPath: output)
-            guard outcome.exitStatus == 0, !outcome.timedOut, let text = try? String(contentsOfFile: output, encoding: .utf8) else { return nil }
-            let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return APISurface(entries: Set(lines))
+    /// What `rules.api_command` printed at a commit and at its first parent, as recorded by trusted runs
+    /// (`APISurfaceRecord`); this never runs the command. `.missing` says why not and how to get it.
+    enum StoredSurfaces {
+        case found(old: APISurface, new: APISurface)
+        case missing(String)
+    }
+
+    static func storedSurfaces(_ command: String, commit: Commit, parentTree: ObjectID, notes: (ObjectID) throws -> Note?) throws -> StoredSurfaces {
+        guard let parent = commit.parents.first else { return .missing("root commit") }
+        let own = try notes(commit.id)
+        let howTo = "rules.api_command runs only in trusted runs: `perfjournal run \(commit.id.short)`"
+        guard let new = own?.apiSurface(tree: commit.tree, command: command) else {
+            return .missing("no API surface recorded for \(commit.id.short) (\(howTo))")
         }
-        guard let before = try surface(old, worktree: "api-old"), let after = try surface(new, worktree: "api-new") else { return nil }
-        return (before, after)
+        guard let old = try own?.apiSurface(tree: parentTree, command: command) ?? notes(parent)?.apiSurface(tree: parentTree, command: command) else {
+            return .missing("no API surface recorded for its parent \(parent.short) (\(howTo))")
+        }
+        for record in [old, new] where record.entries == nil {
+            return .missing(record.error ?? "rules.api_command failed")
+        }
+        return .found(old: APISurface(entries: Set(old.entries ?? [])), new: APISurface(entries: Set(new.entries ?? [])))
     }
 }
 

@@ -397,10 +397,13 @@ final class Context {
 
     func apiRule(commit: Commit, diff: [FileDiff], message: CommitMessage) throws -> RuleOutcome {
         guard !commit.isMerge else { return RuleOutcome(.unknown, "merge commit") }
-        var surfaces: (() throws -> (old: APISurface, new: APISurface)?)?
+        // rules.api_command is never run here (check, status, log… are read-only): trusted runs record
+        // the surface it prints, and the rule reads it back.
+        var surfaces: (() throws -> APICheck.StoredSurfaces)?
         if let command = config.rules.apiCommand, let parent = commit.parents.first {
-            let (workspace, timeout) = (self.workspace, config.test?.timeout ?? 1800)
-            surfaces = { try APICheck.commandSurfaces(command, old: parent, new: commit.id, workspace: workspace, timeout: timeout) }
+            surfaces = { [self] in
+                try APICheck.storedSurfaces(command, commit: commit, parentTree: try repository.commit(parent).tree, notes: { try note(at: $0) })
+            }
         }
         return try APICheck.outcome(
             diff: diff, message: message, config: config, ignore: ignored,

@@ -51,6 +51,9 @@ public struct Run: Codable, Sendable, Equatable {
     public var machine: MachineFingerprint
     /// The benchmark command as run; nil for recorded or imported results.
     public var bench: CommandRecord?
+    /// The public API `rules.api_command` printed during this run, by tree (see `APISurfaceRecord`);
+    /// nil when the config named no api_command. The API rule reads it back and never runs the command.
+    public var api: [APISurfaceRecord]? = nil
     public var format: ResultFormat
     public var results: [BenchmarkResult]
     /// What the reader reported instead of dropping (errored or skipped benchmarks).

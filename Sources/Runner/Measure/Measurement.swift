@@ -21,6 +21,8 @@ public enum Measurement {
         _ commit: ObjectID, in workspace: Workspace, config: Config, baseline: Bool,
         worktree: String = "a", runID: String? = nil, progress: OutputStream
     ) throws -> Run {
+        // Every caller is gated already; this keeps any new one from forgetting.
+        try TrustGate.require(workspace, config, for: "measuring \(commit.short)")
         try workspace.ensureDirectory(workspace.logsDirectory)
         try workspace.ensureDirectory(workspace.worktreesDirectory)
         let info = try workspace.commit(commit)
@@ -39,8 +41,12 @@ public enum Measurement {
             "PERFJOURNAL_COMMIT": commit.hex,
             "PERFJOURNAL_BASELINE": baseline ? "1" : "0",
         ]
+        // The result file stays inside the run's worktree: no absolute path, no `..`, no symlink out.
+        if let problem = ContainedPath.symlinkProblem(config.bench.results, under: checkout, includingLast: true) {
+            throw config.pathError("bench.results", config.bench.results, problem)
+        }
         // A results file left by an earlier run must never pass for this run's.
-        let resultsPath = config.bench.results.hasPrefix("/") ? config.bench.results : checkout + "/" + config.bench.results
+        let resultsPath = checkout + "/" + config.bench.results
         try? FileManager.default.removeItem(atPath: resultsPath)
 
         progress.line("measuring \(commit.short) \(info.subject)")
@@ -89,10 +95,15 @@ public enum Measurement {
                 passed: summary?.passed, failed: summary?.failed, skipped: summary?.skipped, errors: summary?.errors)
         }
 
-        return Run(
+        let api = try APISurfaceCapture.records(
+            for: info, checkout: checkout, workspace: workspace, config: config, logPath: logPath, environment: environment, progress: progress)
+
+        var run = Run(
             id: id, source: .run, baseline: baseline, commit: commit.hex, tree: info.tree.hex, time: Timestamp.iso8601(Date()),
             machine: .current(), bench: benchRecord, format: results.format, results: results.benchmarks,
             problems: results.problems, tests: tests, log: logPath)
+        run.api = api
+        return run
     }
 
     /// A run from a result file produced elsewhere (CI, `baseline --results`).
