@@ -20,6 +20,9 @@ public enum StatusCommand {
         } else {
             output.write(report.text())
         }
+        // A broken config is shown with everything else, then fails the command (exit 4): a typo must
+        // never look like a healthy setup.
+        if let error = report.configFailure { throw error }
     }
 
     public struct BaselineInfo: Codable, Equatable, Sendable {
@@ -67,6 +70,10 @@ public enum StatusCommand {
         public var queue: QueueInfo
         /// The discipline's checklist; nil when it cannot be judged here (no config, for one).
         public var checklist: Checklist?
+        /// The config's error ("<file>: line N: …"); nil when it reads. Without a config nothing is judged.
+        public var configError: String?
+        /// The same error, to fail the command with (not in the JSON).
+        var configFailure: PerfJournalError? = nil
 
         public struct RecentCommit: Codable, Equatable, Sendable {
             public var commit: String
@@ -77,10 +84,14 @@ public enum StatusCommand {
         enum CodingKeys: String, CodingKey {
             case head, baseline, measured, unmeasured, recent, last, daemon, queue, checklist
             case commitsSinceBaseline = "commits_since_baseline"
+            case configError = "config_error"
         }
 
         static func make(workspace: Workspace) throws -> Report {
             let head = try workspace.head()
+            var config: Config?
+            var configError: PerfJournalError?
+            do { config = try workspace.config() } catch let error as PerfJournalError { configError = error }
             let history = try History(workspace: workspace)
             let (baseline, since) = try history.baselineAndCommitsSince(head: head)
             let measured = since.filter { history.measured[$0] != nil }
@@ -100,7 +111,7 @@ public enum StatusCommand {
                                benchmarks: run.results.count, tests: RunSummary.testsText(run.tests))
                 if let reference = try history.reference(of: newest), let before = try history.note(at: reference),
                    let after = try history.note(at: newest),
-                   let comparison = RunComparison.compare(after, with: before, stats: (try? workspace.config())?.stats ?? StatsConfig()) {
+                   let stats = config?.stats, let comparison = RunComparison.compare(after, with: before, stats: stats) {
                     last?.verdicts = Dictionary(grouping: comparison.benchmarks, by: \.verdict.rawValue).mapValues(\.count)
                     last?.comparedWith = reference.hex
                 }
@@ -112,11 +123,13 @@ public enum StatusCommand {
                 head: head.hex, baseline: baselineInfo, commitsSinceBaseline: since.count,
                 measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last,
                 daemon: .make(workspace), queue: .make(workspace),
-                checklist: try? ChecklistCache.checklist(workspace: workspace))
+                checklist: config == nil ? nil : try? ChecklistCache.checklist(workspace: workspace),
+                configError: configError?.description, configFailure: configError)
         }
 
         func text() -> String {
             var lines: [String] = []
+            if let configError { lines.append("config    ERROR \(configError)") }
             if let baseline {
                 lines.append("baseline  \(baseline.commit.prefix(7)) \(baseline.subject)")
                 lines.append("          \(baseline.benchmarks) benchmarks, \(baseline.time), machine \(baseline.machine)")
