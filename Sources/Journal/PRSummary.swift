@@ -93,28 +93,32 @@ public struct PRSummary: Codable, Sendable, Equatable {
         let rendered = try session.renderLog()
         let checklist = try session.checklist(rendered: rendered)
 
+        // The machine: the one most of the range's runs were made on (else the reference's).
+        let rangeCommits = checks.filter { $0.kind != .merge }.compactMap { ObjectID(hex: $0.commit) }
+        var machine = try majorityMachine(of: rangeCommits, session: session)
         // The measured stand-ins for base and head.
-        let from = try nearestMeasured(from: base, session: session, within: nil)
-        let to = try nearestMeasured(from: head, session: session, within: inRange)
         var notes = notes
+        let reference = try self.reference(base: base, rangeCommits: rangeCommits, machine: machine, session: session)
+        let from = reference?.commit
+        if let reference { notes.append(contentsOf: reference.note.map { [$0] } ?? []) }
+        let to = try nearestMeasured(from: head, session: session, within: inRange)
         var overall: Overall?
-        var machine: String?
         if let from, let fromNote = try session.history.note(at: from), let latest = fromNote.runs.last {
-            machine = latest.machine.id
-            if from != base { notes.append("base \(base.short) has no run: its nearest measured ancestor \(from.short) stands in") }
+            if machine == nil || fromNote.runs(on: machine!).isEmpty { machine = latest.machine.id }
+            let machine = machine!
             if let to, to != from, let toNote = try session.history.note(at: to) {
                 if to != head { notes.append("head \(head.short) has no run: \(to.short) is the newest measured commit") }
-                let before = fromNote.runs(on: latest.machine.id)
-                var after = toNote.runs(on: latest.machine.id)
+                let before = fromNote.runs(on: machine)
+                var after = toNote.runs(on: machine)
                 if after.isEmpty, let last = toNote.runs.last {
                     after = toNote.runs(on: last.machine.id)
-                    notes.append("\(to.short) has no run on machine \(latest.machine.id): compared across machines")
+                    notes.append("\(to.short) has no run on machine \(machine): compared across machines")
                 }
                 overall = Overall(from: from.hex, to: to.hex, comparison: Comparator.compare(
                     before: RunPool.pool(before), after: RunPool.pool(after), options: ComparisonOptions(stats: session.config.stats)))
             }
         } else {
-            notes.append("nothing measured at or before the base \(base.short): no overall change")
+            notes.append("nothing measured at or before the base \(base.short), no baseline, and nothing measured in the range: no overall change")
         }
 
         var warnings: [Warning] = []
@@ -138,7 +142,7 @@ public struct PRSummary: Codable, Sendable, Equatable {
         if let from, let note = try session.history.note(at: from) {
             points.append((from, RunPool.pool(machine.map { note.runs(on: $0) } ?? [])))
         }
-        for check in checks where check.measured && check.kind != .merge {
+        for check in checks where check.measured && check.kind != .merge && check.commit != from?.hex {
             guard let id = ObjectID(hex: check.commit), let note = try session.history.note(at: id) else { continue }
             let same = machine.map { note.runs(on: $0) } ?? []
             if same.isEmpty, let other = note.runs.last {
@@ -151,6 +155,44 @@ public struct PRSummary: Codable, Sendable, Equatable {
         return PRSummary(
             base: base.hex, head: head.hex, baseSource: source, notes: notes, overall: overall, entries: entries,
             checklist: checklist, warnings: warnings, chart: MermaidChart.make(points: points))
+    }
+
+    /// What the range is measured against, in this order: the base's nearest measured ancestor (the base
+    /// itself when measured); otherwise the baseline; otherwise the first measured commit in the range.
+    /// Among the candidates of each kind, one with runs on `machine` is preferred. `note` says which
+    /// stood in, when it is not the base itself.
+    static func reference(base: ObjectID, rangeCommits: [ObjectID], machine: String?, session: Journal.Session) throws -> (commit: ObjectID, note: String?)? {
+        func hasRuns(_ commit: ObjectID) throws -> Bool {
+            guard let note = try session.history.note(at: commit) else { return false }
+            return machine.map { !note.runs(on: $0).isEmpty } ?? !note.runs.isEmpty
+        }
+        if let ancestor = try nearestMeasured(from: base, session: session, within: nil), try hasRuns(ancestor) {
+            return (ancestor, ancestor == base ? nil : "base \(base.short) has no run: its nearest measured ancestor \(ancestor.short) stands in")
+        }
+        if let baseline = session.baseline?.commit, !session.logOnly.contains(baseline.hex), try hasRuns(baseline) {
+            return (baseline, "base \(base.short) and its ancestors have no run: the baseline \(baseline.short) stands in")
+        }
+        for commit in rangeCommits where session.history.measured[commit] != nil && !session.logOnly.contains(commit.hex) {
+            if try hasRuns(commit) {
+                return (commit, "base \(base.short) and its ancestors have no run, and there is no baseline: the first measured commit in the range, \(commit.short), stands in (its own change is not in the overall figure)")
+            }
+        }
+        // Nothing on that machine: any measured ancestor of the base, as before.
+        return try nearestMeasured(from: base, session: session, within: nil).map { ($0, "base \(base.short) has no run: its nearest measured ancestor \($0.short) stands in") }
+    }
+
+    /// The machine most of these commits' runs were made on; ties go to the newest commit's. nil when
+    /// none is measured.
+    static func majorityMachine(of commits: [ObjectID], session: Journal.Session) throws -> String? {
+        var counts: [String: Int] = [:]
+        var lastSeen: [String: Int] = [:]
+        for (position, commit) in commits.enumerated() where !session.logOnly.contains(commit.hex) {
+            for run in try session.history.note(at: commit)?.runs ?? [] {
+                counts[run.machine.id, default: 0] += 1
+                lastSeen[run.machine.id] = position
+            }
+        }
+        return counts.max { a, b in (a.value, lastSeen[a.key] ?? 0) < (b.value, lastSeen[b.key] ?? 0) }?.key
     }
 
     /// `start` or its nearest measured first-parent ancestor (staying inside `within` when given).
