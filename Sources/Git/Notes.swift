@@ -41,6 +41,34 @@ extension Repository {
         String(decoding: try blobBytes(blob), as: UTF8.self)
     }
 
+    /// Creates `ref` as a notes commit holding no notes, unless it exists. git names a notes ref in
+    /// `notes.rewriteRef` and warns "notes ref … is invalid" on every amend and rebase while it is missing.
+    /// Returns whether it created it.
+    @discardableResult
+    public func createEmptyNotesRef(_ ref: String, message: String) throws -> Bool {
+        if try referenceTarget(ref) != nil { return false }
+        var builder: OpaquePointer?
+        try check("start an empty tree", git_treebuilder_new(&builder, pointer, nil))
+        defer { git_treebuilder_free(builder) }
+        var treeID = git_oid()
+        try check("write an empty tree", git_treebuilder_write(&treeID, builder))
+        var tree: OpaquePointer?
+        try check("read the empty tree", git_tree_lookup(&tree, pointer, &treeID))
+        defer { git_tree_free(tree) }
+        var commitID = git_oid()
+        try withSignature { sig in
+            try check("write the first notes commit", git_commit_create(&commitID, pointer, nil, sig, sig, nil, message, tree, 0, nil))
+        }
+        // "Must not exist yet": a writer that stored a run meanwhile keeps its ref.
+        var expected = git_oid()
+        var newRef: OpaquePointer?
+        let code = git_reference_create_matching(&newRef, pointer, ref, &commitID, 1, &expected, message)
+        git_reference_free(newRef)
+        if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue { return false }
+        try check("create \(ref)", code)
+        return true
+    }
+
     /// Rewrites the note on `commit` as a compare-and-swap on the notes ref: read the tip, build a new
     /// notes commit on it, and move the ref only if it still points at that tip. When another writer
     /// won the race, `transform` runs again on the fresh note, so concurrent writers lose nothing.

@@ -90,7 +90,7 @@ public enum InitCommand {
         if let existing, config == existing {
             output.line("config: \(existing.source.path) (unchanged)")
             // A config init did not write (a clone's, a pull's) is approved by the user, not by init.
-            if let reason = trust.pauseReason(existing) { output.line("trust: \(reason)") }
+            if let reason = TrustGate.refusal(workspace, existing, for: "perfjournal") { output.line("trust: \(reason)") }
         } else if let existing, existing.source.isPyproject {
             throw PerfJournalError(.config, file: existing.source.path, "perfjournal's config is in [tool.perfjournal]; edit it there")
         } else {
@@ -120,6 +120,10 @@ public enum InitCommand {
                 before.contains(NoteStore.ref)
                     ? "notes: already follow amend and rebase"
                     : "notes: set notes.rewriteRef so runs follow commit --amend and rebase")
+            // The ref notes.rewriteRef names must exist, or every amend and rebase warns that it is invalid.
+            if try workspace.repository.createEmptyNotesRef(NoteStore.ref, message: "perfjournal: notes start here") {
+                output.line("notes: created \(NoteStore.ref)")
+            }
             // git's default, "concatenate", would glue two JSON notes into one unreadable note when the
             // daemon stored a run on the rewritten commit first; "ignore" keeps the run already there.
             if try workspace.repository.configString("notes.rewriteMode") == nil {
@@ -230,10 +234,6 @@ public enum InitCommand {
 
     /// The config already in the work tree, or nil. A config that exists but does not parse is an error.
     static func existingConfig(_ workspace: Workspace) throws -> Config? {
-        do {
-            return try Config.load(repositoryRoot: workspace.root)
-        } catch let error as PerfJournalError where error.kind == .config && error.message.hasPrefix("no perfjournal config") {
-            return nil
-        }
+        try workspace.configIfPresent()
     }
 }
