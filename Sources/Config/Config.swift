@@ -21,12 +21,33 @@ public struct Config: Sendable, Equatable {
     /// `perfjournal trust` approves exactly what will run: comments, formatting and the rest of
     /// `pyproject.toml` do not change it; any change of a key or value does.
     public var contentHash: String
+    /// How the file was written: not part of what the config means (`contentHash` is), so two configs
+    /// with the same keys and values are equal however they were laid out.
+    public var written = Written()
+
     /// The line each key was written on (dotted path without the `tool.perfjournal.` prefix), so that a
     /// problem found after parsing (a path leading out of the repository) can still name its line.
-    public var keyLines: [String: Int] = [:]
+    public var keyLines: [String: Int] {
+        get { written.keyLines }
+        set { written.keyLines = newValue }
+    }
+
     /// Every value the config sets, by dotted key (sub-tables flattened), as TOML text: what `trust`
     /// records so that `trust --show` can say what changed since.
-    public var settings: [String: String] = [:]
+    public var settings: [String: String] {
+        get { written.settings }
+        set { written.settings = newValue }
+    }
+
+    public struct Written: Sendable, Equatable {
+        public var keyLines: [String: Int] = [:]
+        public var settings: [String: String] = [:]
+
+        public init() {}
+
+        /// Always equal: layout is not meaning.
+        public static func == (_: Written, _: Written) -> Bool { true }
+    }
 
     public init(
         bench: BenchConfig, test: TestConfig? = nil, watch: WatchConfig = .init(), stats: StatsConfig = .init(),
