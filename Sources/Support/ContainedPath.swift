@@ -53,11 +53,16 @@ package enum ContainedPath {
         return lstat(path, &info) == 0
     }
 
-    /// The path with every symlink followed (realpath); the path itself when that fails.
+    /// The path with every symlink followed (realpath). A dangling symlink resolves to where it points
+    /// (its target may be created through it later); anything else unresolvable is the path itself.
     package static func resolved(_ path: String) -> String {
-        guard let real = realpath(path, nil) else { return path }
-        defer { free(real) }
-        return String(cString: real)
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { return path }
+        let parent = resolved((path as NSString).deletingLastPathComponent)
+        return ((destination.hasPrefix("/") ? destination : parent + "/" + destination) as NSString).standardizingPath
     }
 
     private static func display(_ path: String, root: String) -> String {
