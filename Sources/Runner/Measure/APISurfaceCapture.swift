@@ -8,15 +8,19 @@ import protocol Support.OutputStream
 /// Runs `rules.api_command` as part of a measured run (behind `TrustGate`, like the benchmark command)
 /// and records what it printed, so that the API rule never has to execute it. The commit's own tree is
 /// read in the run's checkout; its first parent's is read too (in perfjournal's "api" worktree) unless
-/// a stored run already holds it, so one run is enough to judge the commit.
+/// a stored run already holds it, so one run is enough to judge the commit. Nothing is asked twice.
 enum APISurfaceCapture {
     static func records(
         for commit: Commit, checkout: String, workspace: Workspace, config: Config, logPath: String,
         environment: [String: String], progress: OutputStream
     ) throws -> [APISurfaceRecord]? {
         guard let command = config.rules.apiCommand else { return nil }
-        progress.line("  api:   \(command)")
-        var records = [try record(command, tree: commit.tree, in: checkout, workspace: workspace, config: config, logPath: logPath, environment: environment)]
+        var records: [APISurfaceRecord] = []
+        // A tree's surface never changes: one recorded already (an earlier run, a re-run) is not asked again.
+        if try workspace.store.note(at: commit.id)?.apiSurface(tree: commit.tree, command: command)?.entries == nil {
+            progress.line("  api:   \(command)")
+            records.append(try record(command, tree: commit.tree, in: checkout, workspace: workspace, config: config, logPath: logPath, environment: environment))
+        }
         if let parent = commit.parents.first, let parentInfo = try? workspace.commit(parent) {
             let known = try workspace.store.note(at: parent)?.apiSurface(tree: parentInfo.tree, command: command)
             if known?.entries == nil {
@@ -29,7 +33,7 @@ enum APISurfaceCapture {
                 }
             }
         }
-        return records
+        return records.isEmpty ? nil : records
     }
 
     static func record(
