@@ -144,6 +144,20 @@ import Testing
         try MermaidGrammar.validate(try #require(MermaidGrammar.blocks(in: pr.stdout).first))
     }
 
+    /// A PR whose base was never measured (the ordinary case when main's merge-base has no run): the
+    /// baseline stands in, the chart is drawn, and no commit is said to be another machine's.
+    @Test func prSummaryFromAnUnmeasuredBase() throws {
+        let h = try Self.scripted()
+        let root = try h.repo.git("rev-list", "--max-parents=0", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let pr = try h.perfjournal("pr-summary", "--base", root)
+        #expect(pr.status == 0, "\(pr.stderr)")
+        #expect(!pr.stdout.contains("another machine"), "\(pr.stdout)")
+        #expect(!pr.stdout.contains("No overall change"), "\(pr.stdout)")
+        #expect(pr.stdout.contains("the baseline"), "\(pr.stdout)")
+        try MermaidGrammar.validate(try #require(MermaidGrammar.blocks(in: pr.stdout).first))
+        try Self.assertSnapshot(pr.stdout, "journal-pr-summary-unmeasured-base.md")
+    }
+
     @Test func escapingHoldsInTheRenderedLog() throws {
         let h = try Self.scripted()
         let log = try h.perfjournal("log").stdout
@@ -215,6 +229,7 @@ import Testing
         try h.repo.write(".perfjournal.toml", config.replacingOccurrences(of: "auto_write = false", with: "auto_write = true")
             .replacingOccurrences(of: "command = \"true\"\n", with: "command = \"cp '\(results)' out.json\"\n"))
         try h.commit("chore: write the log automatically", files: [:])
+        #expect(try h.perfjournal("trust").status == 0)
         let run = try h.perfjournal("run")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(FileManager.default.fileExists(atPath: h.repo.root + "/PERFORMANCE.md"))

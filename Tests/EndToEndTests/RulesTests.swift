@@ -196,16 +196,31 @@ import Testing
         try Snapshot.expect(result.stdout, matches: "check.json")
     }
 
-    /// Any other language names an api_command; its output at parent and commit is diffed.
+    /// Any other language names an api_command; its output at parent and commit, recorded by a trusted
+    /// run, is diffed. Judging never runs it: before the run the rule is unknown and says how to get it.
     @Test func apiCommandSurfaceIsDiffed() throws {
         let repo = try TestRepository()
-        try repo.write(".perfjournal.toml", "[bench]\ncommand = \"true\"\n\n[rules]\napi_command = \"grep '^int ' include/lib.h\"\n")
+        let results = repo.sibling("results.json")
+        try SyntheticResults.pytestBenchmark(medians: ["bench/test_lib.py::test_add": 0.010], seed: 1)
+            .write(toFile: results, atomically: true, encoding: .utf8)
+        try repo.write(".perfjournal.toml", "[bench]\ncommand = \"cp '\(results)' out.json\"\nresults = \"out.json\"\n\n[rules]\napi_command = \"grep '^int ' include/lib.h\"\n")
         try repo.write("include/lib.h", "int add(int a, int b);\nint sub(int a, int b);\n")
         try repo.commit("Initial")
         try repo.write("include/lib.h", "int add(int a, int b);\n")
         try repo.commit("refactor: drop sub")
-        let json = try Self.check(repo, "HEAD").json
-        let api = ((json["commits"] as? [[String: Any]])?.first?["rules"] as? [String: [String: String]])?["api"]
+        func apiRule() throws -> [String: String]? {
+            let json = try Self.check(repo, "HEAD").json
+            return ((json["commits"] as? [[String: Any]])?.first?["rules"] as? [String: [String: String]])?["api"]
+        }
+        let unknown = try apiRule()
+        #expect(unknown?["status"] == "unknown", "\(String(describing: unknown))")
+        #expect(unknown?["reason"]?.contains("perfjournal run") == true)
+
+        #expect(try repo.perfjournal("run").status == 10, "a hand-written config is not trusted")
+        #expect(try repo.perfjournal("trust").status == 0)
+        let run = try repo.perfjournal("run")
+        #expect(run.status == 0, "\(run.stderr)")
+        let api = try apiRule()
         #expect(api?["status"] == "fail", "\(String(describing: api))")
         #expect(api?["reason"]?.contains("int sub(int a, int b);") == true)
     }
