@@ -7,7 +7,11 @@ struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
         abstract: "Measure a commit (default HEAD) and store the run as the baseline.",
-        discussion: "Save the baseline before changing anything: later runs are compared against it.")
+        discussion: """
+            Save the baseline before changing anything: later runs are compared against it. Measuring runs the \
+            config's commands, so the config must be trusted (`perfjournal trust`; exit 10 otherwise); storing \
+            a result file with --results runs nothing.
+            """)
 
     @OptionGroup var repository: RepositoryOptions
     @Argument(help: "The commit to measure.") var revision: String = "HEAD"

@@ -8,7 +8,8 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check commits against the rules (baseline, one-change, improvement, tests, api), for CI.",
         discussion: """
             RANGE is A..B or one revision; the default is the upstream merge-base..HEAD (else the \
-            baseline..HEAD). Each rule is pass, fail or unknown with a reason. Exits 1 when any rule fails.
+            baseline..HEAD). Each rule is pass, fail or unknown with a reason. Exits 1 when any rule fails. \
+            Runs nothing: the api rule reads the surface rules.api_command printed during trusted runs.
             """)
 
     @OptionGroup var repository: RepositoryOptions

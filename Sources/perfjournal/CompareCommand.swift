@@ -18,7 +18,7 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "After: a revision or a result file.") var after: String
     @Flag(help: "Machine-readable output.") var json = false
     @Flag(help: "Compare runs from different machines.") var allowCrossMachine = false
-    @Flag(help: "Re-run both revisions, interleaved, while anything is inconclusive (budget: stats.max_reruns, stats.max_seconds).")
+    @Flag(help: "Re-run both revisions, interleaved, while anything is inconclusive (budget: stats.max_reruns, stats.max_seconds; needs a trusted config).")
     var rerun = false
 
     func run() throws {

@@ -8,7 +8,9 @@ struct PRSummaryCommand: ParsableCommand {
         commandName: "pr-summary",
         abstract: "Print a pull-request body for base..head: overall change, optimizations, checklist, warnings, chart.",
         discussion: """
-            The base defaults to the merge-base with the upstream branch, else the baseline commit.
+            The base defaults to the merge-base with the upstream branch, else the baseline commit. The overall \
+            change is measured from the base's nearest measured ancestor, else the baseline, else the first \
+            measured commit in the range, on the machine most of the range's runs were made on. Runs nothing. \
             Pipe it into `gh pr create --body-file -`.
             """)
 

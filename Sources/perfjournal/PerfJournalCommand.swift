@@ -13,7 +13,8 @@ struct PerfJournalCommand: ParsableCommand {
             `perfjournal show HEAD`, `perfjournal status`. Runs are stored in git notes \
             (refs/notes/perfjournal): `git notes --ref=perfjournal show <commit>` prints them. Exit codes: 0 ok, \
             1 a check found a problem, 3 repository, 4 config, 5 result file, 6 command failed, 7 timeout, 8 \
-            incomparable runs, 9 notes store (an unreadable note: `perfjournal doctor --fix`), 10 untrusted config, 11 not measured, 64 usage.
+            incomparable runs, 9 notes store (an unreadable note: `perfjournal doctor --fix`), 10 untrusted config, 11 not measured, 64 usage. \
+            The config's commands run only once `perfjournal trust` approved it; read-only commands never run them.
             """,
         subcommands: [
             InitCommand.self, BaselineCommand.self, RunCommand.self, RecordCommand.self,

@@ -9,7 +9,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             The user's work tree and index are never touched: each commit is checked out under \
             .git/perfjournal/worktrees/. With no revision, HEAD is measured unless it already has a run (made by \
-            the daemon, say); name HEAD to measure it again.
+            the daemon, say); name HEAD to measure it again. It runs the config's commands (bench.command, \
+            test.command, rules.api_command) only when the config is trusted (`perfjournal trust`); otherwise it \
+            exits 10 and names what changed.
             """)
 
     @OptionGroup var repository: RepositoryOptions

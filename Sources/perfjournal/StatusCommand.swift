@@ -5,7 +5,8 @@ import Support
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Where the session stands: the baseline, what is measured since, the last result.")
+        commandName: "status", abstract: "Where the session stands: the baseline, what is measured since, the last result.",
+        discussion: "Runs nothing. A broken config is shown after everything else and exits 4.")
 
     @OptionGroup var repository: RepositoryOptions
     @Flag(help: "Machine-readable output.") var json = false
