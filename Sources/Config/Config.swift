@@ -257,6 +257,18 @@ public extension Config {
                                "no perfjournal config: no \(fileName) and no [tool.perfjournal] in \(pyprojectFileName) (run `perfjournal init`)")
     }
 
+    static func parse(text: String, path: String, isPyproject: Bool) throws -> Config {
+        try parse(table: TOML.parse(text, file: path), path: path, isPyproject: isPyproject)
+    }
+
+    /// The TOML text `init` writes to `.perfjournal.toml` (stable key order, comments explaining each key,
+    /// round-trips through `parse`).
+    func tomlText() -> String {
+        ConfigSchema.tomlText(self)
+    }
+}
+
+extension Config {
     /// Every path the config names stays inside the work tree at `root`: `log.path` (written by `log
     /// --write` and `log.auto_write`), `bench.results` and `bench.files` (relative to a checkout; the
     /// result file is checked again inside the run's worktree). An absolute path, a `..` that climbs
@@ -274,22 +286,10 @@ public extension Config {
     }
 
     /// The config error for a path key whose value leads out of the directory it must stay in.
-    public func pathError(_ key: String, _ value: String, _ problem: String) -> PerfJournalError {
+    package func pathError(_ key: String, _ value: String, _ problem: String) -> PerfJournalError {
         PerfJournalError(.config, file: source.path, "\(describeKey(key)) = \(TOMLValue.quoted(value)) \(problem); it must stay inside the repository")
     }
 
-    static func parse(text: String, path: String, isPyproject: Bool) throws -> Config {
-        try parse(table: TOML.parse(text, file: path), path: path, isPyproject: isPyproject)
-    }
-
-    /// The TOML text `init` writes to `.perfjournal.toml` (stable key order, comments explaining each key,
-    /// round-trips through `parse`).
-    func tomlText() -> String {
-        ConfigSchema.tomlText(self)
-    }
-}
-
-extension Config {
     static func parse(table document: TOMLTable, path: String, isPyproject: Bool) throws -> Config {
         let table: TOMLTable
         if isPyproject {
