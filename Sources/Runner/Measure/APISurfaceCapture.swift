@@ -3,6 +3,7 @@ import Foundation
 import Git
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// Runs `rules.api_command` as part of a measured run (behind `TrustGate`, like the benchmark command)
@@ -19,7 +20,8 @@ enum APISurfaceCapture {
         // A tree's surface never changes: one recorded already (an earlier run, a re-run) is not asked again.
         if try workspace.store.note(at: commit.id)?.apiSurface(tree: commit.tree, command: command)?.entries == nil {
             progress.line("  api:   \(command)")
-            records.append(try record(command, tree: commit.tree, in: checkout, workspace: workspace, config: config, logPath: logPath, environment: environment))
+            records.append(
+                try record(command, tree: commit.tree, in: checkout, workspace: workspace, config: config, logPath: logPath, environment: environment))
         }
         if let parent = commit.parents.first, let parentInfo = try? workspace.commit(parent) {
             let known = try workspace.store.note(at: parent)?.apiSurface(tree: parentInfo.tree, command: command)
@@ -27,9 +29,12 @@ enum APISurfaceCapture {
                 let path = "\(workspace.worktreesDirectory)/api"
                 do {
                     _ = try workspace.repository.checkoutDetachedWorktree(name: "perfjournal-api", path: path, commit: parent)
-                    records.append(try record(command, tree: parentInfo.tree, in: path, workspace: workspace, config: config, logPath: logPath, environment: environment))
+                    records.append(
+                        try record(command, tree: parentInfo.tree, in: path, workspace: workspace, config: config, logPath: logPath, environment: environment))
                 } catch let error as GitError {
-                    records.append(APISurfaceRecord(tree: parentInfo.tree.hex, command: command, entries: nil, error: "cannot check out \(parent.short): \(error.message)"))
+                    records.append(
+                        APISurfaceRecord(tree: parentInfo.tree.hex, command: command, entries: nil, error: "cannot check out \(parent.short): \(error.message)")
+                    )
                 }
             }
         }
@@ -42,7 +47,8 @@ enum APISurfaceCapture {
     ) throws -> APISurfaceRecord {
         let output = "\(workspace.logsDirectory)/api-\(tree.short).txt"
         Measurement.appendToLog(logPath, "\n$ \(command)   # rules.api_command, tree \(tree.short)\n")
-        let outcome = try CommandRunner.run(command, in: directory, logPath: logPath, timeout: config.bench.timeout, environment: environment, stdoutPath: output)
+        let outcome = try CommandRunner.run(
+            command, in: directory, logPath: logPath, timeout: config.bench.timeout, environment: environment, stdoutPath: output)
         defer { try? FileManager.default.removeItem(atPath: output) }
         guard outcome.exitStatus == 0, !outcome.timedOut, let text = try? String(contentsOfFile: output, encoding: .utf8) else {
             let why = outcome.timedOut ? "timed out" : "exited with status \(outcome.exitStatus)"
