@@ -91,7 +91,9 @@ public enum StatusCommand {
             let head = try workspace.head()
             var config: Config?
             var configError: PerfJournalError?
-            do { config = try workspace.config() } catch let error as PerfJournalError { configError = error }
+            // No config at all is not an error here (status still shows what is stored); a broken one is.
+            do { config = try workspace.configIfPresent() } catch let error as PerfJournalError { configError = error }
+            let stats = configError == nil ? (config?.stats ?? StatsConfig()) : nil
             let history = try History(workspace: workspace)
             let (baseline, since) = try history.baselineAndCommitsSince(head: head)
             let measured = since.filter { history.measured[$0] != nil }
@@ -111,7 +113,7 @@ public enum StatusCommand {
                                benchmarks: run.results.count, tests: RunSummary.testsText(run.tests))
                 if let reference = try history.reference(of: newest), let before = try history.note(at: reference),
                    let after = try history.note(at: newest),
-                   let stats = config?.stats, let comparison = RunComparison.compare(after, with: before, stats: stats) {
+                   let stats, let comparison = RunComparison.compare(after, with: before, stats: stats) {
                     last?.verdicts = Dictionary(grouping: comparison.benchmarks, by: \.verdict.rawValue).mapValues(\.count)
                     last?.comparedWith = reference.hex
                 }
