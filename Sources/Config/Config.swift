@@ -162,14 +162,20 @@ public struct StatsConfig: Sendable, Equatable {
     public var maxSeconds: Double
     /// `minEffect` overrides for noisy or very stable benchmarks, by benchmark name.
     public var minEffectByBenchmark: [String: Double]
+    /// Runs `calibrate` makes by default.
+    public var calibrationRuns: Int
+    /// Whether runs are judged for disturbance (other work on the machine while they ran).
+    public var detectDisturbance: Bool
 
     public init(alpha: Double = 0.05, minEffect: Double = 0.01, maxReruns: Int = 5, maxSeconds: Double = 900,
-                minEffectByBenchmark: [String: Double] = [:]) {
+                minEffectByBenchmark: [String: Double] = [:], calibrationRuns: Int = 10, detectDisturbance: Bool = true) {
         self.alpha = alpha
         self.minEffect = minEffect
         self.maxReruns = maxReruns
         self.maxSeconds = maxSeconds
         self.minEffectByBenchmark = minEffectByBenchmark
+        self.calibrationRuns = calibrationRuns
+        self.detectDisturbance = detectDisturbance
     }
 
     /// The smallest effect that counts for `benchmark`.

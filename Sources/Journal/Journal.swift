@@ -97,7 +97,8 @@ public enum Journal {
                 let runs = note.runs(on: baseline.run.machine.id)
                 guard !runs.isEmpty else { continue }
                 let comparison = Comparator.compare(
-                    before: RunPool.pool(try baselineRuns()), after: RunPool.pool(runs), options: ComparisonOptions(stats: config.stats))
+                    before: try baselineRuns().map(\.measured), after: runs.map(\.measured),
+                    noise: history.noise(machine: baseline.run.machine.id), options: ComparisonOptions(stats: config.stats))
                 return .init(from: baseline.commit.hex, to: check.commit, comparison: comparison)
             }
             return nil

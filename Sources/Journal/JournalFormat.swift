@@ -50,16 +50,16 @@ enum JournalFormat {
         return comparison.benchmarks.map { b in
             var row: [String: Any] = [
                 "benchmark": MarkdownEscape.inline(b.name),
-                "before": ComparisonTable.centre(b.before, b),
-                "after": ComparisonTable.centre(b.after, b),
+                "before": ComparisonTable.centre(b.beforeValue, b),
+                "after": ComparisonTable.centre(b.afterValue, b),
                 "delta": delta(b.ratio, b.ci),
                 "verdict": b.verdict.rawValue,
                 "mark": mark(b.verdict),
             ]
             if full {
                 row["p"] = ComparisonTable.pValue(b.pAdjusted)
-                row["n"] = "\(b.before.n)/\(b.after.n)"
-                row["test"] = b.test
+                row["n"] = "\(b.runsBefore)/\(b.runsAfter)"
+                row["test"] = b.test.rawValue
                 row["reason"] = MarkdownEscape.inline(b.reason ?? "")
             }
             return row
@@ -145,8 +145,8 @@ enum JournalFormat {
             if sorted.count > contributorsShown { parts.append("… \(sorted.count - contributorsShown) more") }
             return [
                 "benchmark": MarkdownEscape.inline(b.name),
-                "baseline": ComparisonTable.centre(b.before, b),
-                "latest": ComparisonTable.centre(b.after, b),
+                "baseline": ComparisonTable.centre(b.beforeValue, b),
+                "latest": ComparisonTable.centre(b.afterValue, b),
                 "change": delta(b.ratio, b.ci),
                 "mark": mark(b.verdict),
                 "contributors": parts.isEmpty ? "–" : parts.joined(separator: ", "),

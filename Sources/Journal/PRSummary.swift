@@ -115,7 +115,9 @@ public struct PRSummary: Codable, Sendable, Equatable {
                     notes.append("\(to.short) has no run on machine \(machine): compared across machines")
                 }
                 overall = Overall(from: from.hex, to: to.hex, comparison: Comparator.compare(
-                    before: RunPool.pool(before), after: RunPool.pool(after), options: ComparisonOptions(stats: session.config.stats)))
+                    before: before.map(\.measured), after: after.map(\.measured),
+                    noise: session.history.noise(machine: after.last?.machine.id ?? latest.machine.id),
+                    options: ComparisonOptions(stats: session.config.stats)))
             }
         } else {
             notes.append("nothing measured at or before the base \(base.short), no baseline, and nothing measured in the range: no overall change")

@@ -39,6 +39,9 @@ public enum CompareCommand {
         var comparisonOptions = config.map { ComparisonOptions(stats: $0.stats) } ?? ComparisonOptions()
 
         var sides = try Sides.resolve(before: before, after: after, workspace: workspace, allowCrossMachine: options.allowCrossMachine)
+        let history = try workspace.map { try History(workspace: $0) }
+        let machine = sides.before.machine?.id ?? sides.after.machine?.id ?? MachineFingerprint.current().id
+        let noise = history?.noise(machine: machine) ?? .none
         var comparison: Comparison
         if options.rerun {
             guard let workspace, let config, case .revision(let a) = sides.before.origin, case .revision(let b) = sides.after.origin else {
@@ -46,14 +49,15 @@ public enum CompareCommand {
             }
             comparison = try Rerun.untilDecided(
                 a: a, b: b, workspace: workspace, config: config, options: &comparisonOptions, sides: &sides,
-                allowCrossMachine: options.allowCrossMachine, progress: progress)
+                noise: noise, allowCrossMachine: options.allowCrossMachine, progress: progress)
         } else {
-            comparison = Comparator.compare(before: sides.before.results, after: sides.after.results, options: comparisonOptions)
+            comparison = Comparator.compare(before: sides.before.runs, after: sides.after.runs, noise: noise, options: comparisonOptions)
         }
         if options.json {
             output.write(try JSONText.encode(ComparisonJSON(before: sides.before.label, after: sides.after.label, comparison: comparison)))
         } else {
-            output.write(ComparisonTable.render(comparison, beforeLabel: sides.before.label, afterLabel: sides.after.label))
+            output.write(ComparisonTable.render(
+                comparison, beforeLabel: sides.before.label, afterLabel: sides.after.label, confidence: comparisonOptions.confidence))
             for note in sides.notes { output.line("note: \(note)") }
         }
         return comparison

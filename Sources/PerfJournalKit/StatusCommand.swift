@@ -113,7 +113,9 @@ public enum StatusCommand {
                                benchmarks: run.results.count, tests: RunSummary.testsText(run.tests))
                 if let reference = try history.reference(of: newest), let before = try history.note(at: reference),
                    let after = try history.note(at: newest),
-                   let stats, let comparison = RunComparison.compare(after, with: before, stats: stats) {
+                   let stats, let comparison = RunComparison.compare(
+                       after, tree: try workspace.commit(newest).tree, with: before, referenceTree: try workspace.commit(reference).tree,
+                       stats: stats, noise: history.noise(machine:)) {
                     last?.verdicts = Dictionary(grouping: comparison.benchmarks, by: \.verdict.rawValue).mapValues(\.count)
                     last?.comparedWith = reference.hex
                 }

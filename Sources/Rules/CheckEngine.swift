@@ -315,7 +315,7 @@ final class Context {
             let why = kind == .merge ? "merge commit (compared against its first parent; not a journal entry)" : "not an optimization commit"
             for rule in [RuleName.oneChange, .baseline, .improvement] { rules[rule.rawValue] = RuleOutcome(.unknown, why) }
             if kind == .merge, let parent = commit.parents.first, note != nil {
-                (reference, comparison) = try compareWith(parent: parent, note: note)
+                (reference, comparison) = try compare(id, with: parent, note: note)
             }
         }
         return CommitCheck(
@@ -370,12 +370,15 @@ final class Context {
     /// Compares the commit's runs with those of its nearest measured first-parent ancestor.
     func compareWithReference(_ id: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
         guard let reference = try reference(of: id) else { return (nil, nil) }
-        return try compareWith(parent: reference, note: note)
+        return try compare(id, with: reference, note: note)
     }
 
-    func compareWith(parent reference: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
+    func compare(_ id: ObjectID, with reference: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
         guard let note, let referenceNote = try self.note(at: reference) else { return (reference, nil) }
-        return (reference, RunComparison.compare(note, with: referenceNote, stats: config.stats))
+        let comparison = RunComparison.compare(
+            note, tree: try workspace.commit(id).tree, with: referenceNote, referenceTree: try workspace.commit(reference).tree,
+            stats: config.stats, noise: history.noise(machine:))
+        return (reference, comparison)
     }
 
     func improvementRule(_ comparison: Comparison?, measured: Bool, reference: ObjectID?) -> RuleOutcome {

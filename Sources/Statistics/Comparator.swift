@@ -10,163 +10,142 @@ import Musl
 import Darwin
 #endif
 
-/// Decides, for every benchmark shared by two result sets, whether `after` improved, regressed, is
-/// unchanged, or whether the data cannot tell — counting a change only when it is beyond the noise.
+/// Decides, for every benchmark shared by two sides, whether `after` improved, regressed, is unchanged,
+/// or whether the data cannot tell — counting a change only when it is beyond the run-to-run noise.
 ///
-/// - Raw samples on both sides: Mann-Whitney U p-value, Hodges-Lehmann ratio and interval on logs.
-/// - Summary stats only on either side: Welch's t p-value; ratio of means with a delta-method
-///   interval, se(R) = sqrt(s²ₐ/nₐ + R²·s²_b/n_b) / mean_b, using the Welch degrees of freedom.
-///   (Delta rather than Fieller because it is always a finite interval; at R ≈ 1 its half-width is
-///   the Welch test's own standard error, so the two agree.)
+/// - The unit is the run: each run's rounds become one value (`RunLevel`), and the test is on those
+///   values (`RunLevelTest`): several runs a side give their own spread; one run a side borrows the
+///   spread learned on this machine (`NoiseModel`), or a conservative default, and says which.
 /// - Holm's correction over all benchmarks of the comparison, at `alphaPerLook`.
-/// - improved/regressed: Holm-adjusted p < alpha, the whole interval on one side of 1, and
-///   |ratio − 1| ≥ minEffect.
+/// - improved/regressed: Holm-adjusted p < alpha, the whole interval on one side of 1, |ratio − 1| ≥
+///   minEffect, and no disturbed run on either side.
 /// - unchanged: the interval lies inside [1 − minEffect, 1 + minEffect]. The interval is the same
 ///   (1 − alpha) one used for the directional call — one interval to show and to check by eye. For
-///   equivalence that is a TOST at alpha/2 per side, more conservative than the usual (1 − 2·alpha);
-///   "unchanged" is a claim too, and with hundreds of benchmarks the stricter level keeps false
-///   "unchanged" calls rare without a separate correction.
-/// - Fewer than `minimumSamples` on either side is always inconclusive.
+///   equivalence that is a TOST at alpha/2 per side, more conservative than the usual (1 − 2·alpha).
 public enum Comparator {
-    /// Below this many samples a side, nothing is decided.
-    public static let minimumSamples = 5
+    /// One run a side, as when two result files are compared.
+    public static func compare(
+        before: [BenchmarkResult], after: [BenchmarkResult], noise: NoiseModel = .none,
+        options: ComparisonOptions = .init()
+    ) -> Comparison {
+        compare(before: [MeasuredRun(results: before)], after: [MeasuredRun(results: after)], noise: noise, options: options)
+    }
 
-    public static func compare(before: [BenchmarkResult], after: [BenchmarkResult], options: ComparisonOptions = .init())
-        -> Comparison
-    {
-        var beforeByName: [String: BenchmarkResult] = [:]
-        for result in before where beforeByName[result.name] == nil { beforeByName[result.name] = result }
-        var afterNames = Set<String>()
-        var pairs: [(before: BenchmarkResult, after: BenchmarkResult)] = []
-        var onlyAfter: [String] = []
-        for result in after where afterNames.insert(result.name).inserted {
-            if let old = beforeByName[result.name] { pairs.append((old, result)) } else { onlyAfter.append(result.name) }
+    public static func compare(
+        before: [MeasuredRun], after: [MeasuredRun], noise: NoiseModel = .none, options: ComparisonOptions = .init()
+    ) -> Comparison {
+        let beforeNames = orderedNames(before), afterNames = orderedNames(after)
+        let beforeSet = Set(beforeNames), afterSet = Set(afterNames)
+        let shared = afterNames.filter { beforeSet.contains($0) }
+        let sides = Parallel.map(shared) { name in
+            BenchmarkSides(name: name, before: side(name, of: before), after: side(name, of: after))
         }
-        var onlyBeforeSeen = Set<String>()
-        let onlyBefore = before.map(\.name).filter { !afterNames.contains($0) && onlyBeforeSeen.insert($0).inserted }
-
-        let confidence = options.confidence
-        let estimates = Parallel.map(pairs.map { Pair(before: $0.before, after: $0.after) }) {
-            estimate(before: $0.before, after: $0.after, confidence: confidence)
+        let estimates = sides.map { sides in
+            sides.problem == nil
+                ? RunLevelTest.estimate(
+                    before: sides.before.values, after: sides.after.values, learned: noise.byBenchmark[sides.name],
+                    pairs: sides.pairs, confidence: options.confidence)
+                : nil
         }
-        let adjusted = Holm.adjust(estimates.map(\.p))
+        let adjusted = Holm.adjust(estimates.map { $0?.p ?? 1 })
         var comparisons: [BenchmarkComparison] = []
-        comparisons.reserveCapacity(pairs.count)
-        for (index, pair) in pairs.enumerated() {
-            comparisons.append(decide(
-                pair.before, pair.after, estimates[index], pAdjusted: adjusted[index], options: options))
+        comparisons.reserveCapacity(sides.count)
+        for index in sides.indices {
+            comparisons.append(decide(sides[index], estimates[index], pAdjusted: adjusted[index], options: options))
         }
         return Comparison(
-            benchmarks: comparisons, onlyBefore: onlyBefore, onlyAfter: onlyAfter,
-            geometricMean: geometricMean(comparisons, estimates: estimates, options: options))
+            benchmarks: comparisons, onlyBefore: beforeNames.filter { !afterSet.contains($0) },
+            onlyAfter: afterNames.filter { !beforeSet.contains($0) },
+            geometricMean: geometricMean(comparisons, sides: sides, noise: noise, options: options))
     }
 
-    struct Pair: Sendable {
-        var before: BenchmarkResult
-        var after: BenchmarkResult
+    private static func orderedNames(_ runs: [MeasuredRun]) -> [String] {
+        var seen = Set<String>()
+        return runs.flatMap { $0.results.map(\.name) }.filter { seen.insert($0).inserted }
     }
 
-    /// The numbers behind one benchmark's verdict.
-    struct Estimate: Sendable {
-        var ratio: Double?
-        var lower = Double.nan
-        var upper = Double.nan
-        var p: Double
-        var test: String
-        var nBefore: Int
-        var nAfter: Int
-        /// Why no ratio could be formed.
+    /// One benchmark's side: the runs that hold it (the undisturbed ones, when there are any).
+    struct Side: Sendable {
+        var results: [BenchmarkResult] = []
+        var values: [RunLevel.Value] = []
+        var runs: [MeasuredRun] = []
+        /// Why the side could only use disturbed runs.
+        var disturbed: String?
+    }
+
+    struct BenchmarkSides: Sendable {
+        var name: String
+        var before: Side
+        var after: Side
+        var pairs: [(before: Double, after: Double)] = []
         var problem: String?
-    }
 
-    static func estimate(before: BenchmarkResult, after: BenchmarkResult, confidence: Double) -> Estimate {
-        let xs = before.samples?.filter(\.isFinite) ?? []
-        let ys = after.samples?.filter(\.isFinite) ?? []
-        var result: Estimate
-        if !xs.isEmpty && !ys.isEmpty {
-            result = rankEstimate(xs.sorted(), ys.sorted(), confidence: confidence)
-        } else {
-            result = welchEstimate(before.stats, after.stats, confidence: confidence)
-        }
-        if before.unit != after.unit { result.problem = "units differ (\(before.unit) vs \(after.unit))" }
-        if result.problem == nil, let ratio = result.ratio,
-            !(ratio.isFinite && result.lower.isFinite && result.upper.isFinite)
-        {
-            result.problem = "no finite ratio"
-        }
-        if result.problem != nil { result.ratio = nil }
-        if result.p.isNaN { result.p = 1 }
-        return result
-    }
-
-    private static func rankEstimate(_ x: [Double], _ y: [Double], confidence: Double) -> Estimate {
-        let ranks = MannWhitneyU.test(sortedX: x, sortedY: y)
-        var result = Estimate(p: ranks.p, test: "mann-whitney-u", nBefore: x.count, nAfter: y.count)
-        if x[0] > 0 && y[0] > 0 {
-            // log is monotone, so the logs of sorted samples are sorted.
-            let interval = HodgesLehmann.shiftInterval(
-                sortedX: x.map { log($0) }, sortedY: y.map { log($0) }, confidence: confidence,
-                exact: ranks.exact, tieTerm: ranks.tieTerm)
-            result.ratio = exp(interval.shift)
-            result.lower = exp(interval.lower)
-            result.upper = exp(interval.upper)
-        } else {
-            // Zero or negative values (some counters): shift on the raw scale, relative to before's median.
-            let base = SummaryStats.quantile(x, 0.5)
-            guard base > 0 else {
-                result.problem = "before's median is not positive; no ratio"
-                return result
+        init(name: String, before: Side, after: Side) {
+            self.name = name
+            self.before = before
+            self.after = after
+            if let a = before.results.first?.unit, let b = after.results.first?.unit, a != b {
+                problem = "units differ (\(a) vs \(b))"
+            } else if before.values.count != before.results.count || after.values.count != after.results.count {
+                problem = "values that are not positive; no ratio"
             }
-            let interval = HodgesLehmann.shiftInterval(
-                sortedX: x, sortedY: y, confidence: confidence, exact: ranks.exact, tieTerm: ranks.tieTerm)
-            result.ratio = 1 + interval.shift / base
-            result.lower = 1 + interval.lower / base
-            result.upper = 1 + interval.upper / base
+            pairs = Self.adjacentPairs(name, before.runs, after.runs)
         }
-        return result
-    }
 
-    private static func welchEstimate(_ before: SummaryStats, _ after: SummaryStats, confidence: Double) -> Estimate {
-        let welch = WelchT.test(
-            mean1: after.mean, sd1: after.stddev, n1: after.n, mean2: before.mean, sd2: before.stddev, n2: before.n)
-        var result = Estimate(p: welch.p, test: "welch-t", nBefore: before.n, nAfter: after.n)
-        guard before.mean > 0 else {
-            result.problem = "before's mean is not positive; no ratio"
+        /// The i-th before and i-th after run of each interleaved session, by order.
+        static func adjacentPairs(_ name: String, _ before: [MeasuredRun], _ after: [MeasuredRun]) -> [(before: Double, after: Double)] {
+            var result: [(before: Double, after: Double)] = []
+            let sessions = Set(before.compactMap(\.session)).intersection(after.compactMap(\.session))
+            for session in sessions.sorted() {
+                func values(_ runs: [MeasuredRun]) -> [Double] {
+                    runs.filter { $0.session == session }.sorted { ($0.order ?? 0) < ($1.order ?? 0) }
+                        .compactMap { run in run.results.first { $0.name == name }.flatMap { RunLevel.value(of: $0)?.log } }
+                }
+                result += zip(values(before), values(after)).map { (before: $0, after: $1) }
+            }
             return result
         }
-        let ratio = after.mean / before.mean
-        let varianceAfter = after.n > 0 ? after.stddev * after.stddev / Double(after.n) : 0
-        let varianceBefore = before.n > 0 ? before.stddev * before.stddev / Double(before.n) : 0
-        let se = (varianceAfter + ratio * ratio * varianceBefore).squareRoot() / before.mean
-        let halfWidth = se == 0 ? 0 : StudentT.quantile(1 - (1 - confidence) / 2, df: welch.df) * se
-        result.ratio = ratio
-        result.lower = ratio - halfWidth
-        result.upper = ratio + halfWidth
-        return result
+    }
+
+    static func side(_ name: String, of runs: [MeasuredRun]) -> Side {
+        let holding = runs.filter { run in run.results.contains { $0.name == name } }
+        let quiet = holding.filter { $0.disturbed == nil }
+        var side = Side()
+        side.runs = quiet.isEmpty ? holding : quiet
+        if quiet.isEmpty { side.disturbed = holding.compactMap(\.disturbed).first }
+        side.results = side.runs.compactMap { run in run.results.first { $0.name == name } }
+        side.values = side.results.compactMap { RunLevel.value(of: $0) }
+        return side
     }
 
     private static func decide(
-        _ before: BenchmarkResult, _ after: BenchmarkResult, _ estimate: Estimate, pAdjusted: Double,
-        options: ComparisonOptions
+        _ sides: BenchmarkSides, _ estimate: RunLevelTest.Estimate?, pAdjusted: Double, options: ComparisonOptions
     ) -> BenchmarkComparison {
+        let after = sides.after.results[0]
         var comparison = BenchmarkComparison(
-            name: after.name, unit: after.unit, direction: after.direction, before: before.stats, after: after.stats,
-            ratio: 1, ci: [], pValue: estimate.p, pAdjusted: pAdjusted, test: estimate.test, verdict: .inconclusive)
-        guard let ratio = estimate.ratio else {
-            comparison.reason = estimate.problem ?? "no ratio"
+            name: sides.name, unit: after.unit, direction: after.direction,
+            before: SummaryStats.pooled(sides.before.results), after: SummaryStats.pooled(sides.after.results),
+            ratio: 1, ci: [], pValue: estimate?.p ?? 1, pAdjusted: pAdjusted, test: estimate?.paired == true ? .pairedT : .runLevelT,
+            verdict: .inconclusive, runsBefore: sides.before.results.count, runsAfter: sides.after.results.count)
+        comparison.beforeValue = centre(sides.before.values)
+        comparison.afterValue = centre(sides.after.values)
+        guard let estimate else {
+            comparison.reason = sides.problem ?? "no spread could be estimated"
             return comparison
         }
-        let lower = estimate.lower, upper = estimate.upper
+        comparison.noise = estimate.noise
+        comparison.noiseSource = estimate.source
+        let ratio = exp(estimate.shift), lower = exp(estimate.lower), upper = exp(estimate.upper)
         comparison.ratio = ratio
         comparison.ci = [lower, upper]
-        let minEffect = options.minEffect(for: after.name)
-        let n = min(estimate.nBefore, estimate.nAfter)
+        let minEffect = options.minEffect(for: sides.name)
         let change = ratio - 1
         let halfWidth = (upper - lower) / 2
         let excludesOne = upper < 1 || lower > 1
         let significant = pAdjusted < options.alphaPerLook && excludesOne
+        let disturbed = sides.before.disturbed ?? sides.after.disturbed
 
-        if n >= minimumSamples {
+        if disturbed == nil {
             if significant && abs(change) >= minEffect {
                 let faster = upper < 1
                 comparison.verdict = (faster == (after.direction == .lowerIsBetter)) ? .improved : .regressed
@@ -179,8 +158,8 @@ public enum Comparator {
         }
 
         let reach = upper - 1 > 1 - lower ? upper - 1 : lower - 1
-        if n < minimumSamples {
-            comparison.reason = "too few samples (n=\(n) < \(minimumSamples))"
+        if let disturbed {
+            comparison.reason = "every run on one side was disturbed (\(disturbed)); measure again on a quiet machine"
         } else if halfWidth >= minEffect {
             comparison.reason = "spread too large: ±\(percent(halfWidth)) noise vs \(percent(minEffect)) minimum effect"
         } else if significant {
@@ -190,43 +169,52 @@ public enum Comparator {
             comparison.reason = "no significant change (\(pText(pAdjusted))), "
                 + "but the interval reaches \(signedPercent(reach)), beyond the \(percent(minEffect)) minimum effect"
         }
+        if estimate.source == .default {
+            comparison.reason! += "; noise not calibrated on this machine: run `perfjournal calibrate`"
+        }
         comparison.detectableEffect = halfWidth
-        comparison.roundsNeeded = roundsNeeded(n: n, halfWidth: halfWidth, minEffect: minEffect)
+        comparison.runsNeeded = RunLevelTest.runsNeeded(
+            noise: estimate.noise, degreesOfFreedom: estimate.degreesOfFreedom, minEffect: minEffect,
+            confidence: options.confidence, current: min(sides.before.values.count, sides.after.values.count))
         return comparison
     }
 
-    /// Samples per side that would decide if the spread stays as observed: the interval's half-width
-    /// shrinks like 1/√n and must come down to the minimum effect, so n·(halfWidth/minEffect)².
-    /// Deliberately not scaled to the observed change: a large change seen through large noise is
-    /// mostly noise, and a small one needs the band's full width to be called unchanged.
-    static func roundsNeeded(n: Int, halfWidth: Double, minEffect: Double) -> Int {
-        let cap = 1_000_000.0
-        let ratio = halfWidth / minEffect
-        var needed = Double(max(n, 1)) * ratio * ratio
-        if !needed.isFinite || needed > cap { needed = cap }
-        return max(Int(needed.rounded(.up)), n + 1, minimumSamples)
+    /// The geometric mean of a side's run values (exp of their mean log): the centre the ratio is made of.
+    static func centre(_ values: [RunLevel.Value]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        return exp(values.map(\.log).reduce(0, +) / Double(values.count))
     }
 
-    private static func geometricMean(_ comparisons: [BenchmarkComparison], estimates: [Estimate], options: ComparisonOptions)
-        -> GeometricMean?
-    {
-        let z = Normal.quantile(1 - options.alphaPerLook / 2)
-        var sumLog = 0.0, sumVariance = 0.0, count = 0
-        for (comparison, estimate) in zip(comparisons, estimates) {
-            // Benchmarks too small to decide on would add intervals that are too narrow to trust.
-            guard estimate.ratio != nil, comparison.ci.count == 2, comparison.ratio > 0, comparison.ci[0] > 0,
-                min(estimate.nBefore, estimate.nAfter) >= minimumSamples
-            else { continue }
-            let orientation = comparison.direction == .lowerIsBetter ? 1.0 : -1.0
-            sumLog += orientation * log(comparison.ratio)
-            let se = (log(comparison.ci[1]) - log(comparison.ci[0])) / (2 * z)
-            sumVariance += se * se
-            count += 1
+    /// The geometric mean over benchmarks, tested like one benchmark: each run's composite value is the
+    /// mean of its benchmarks' log values (higher-is-better ones negated), over the benchmarks every run
+    /// of both sides holds. Drift moves a run's benchmarks together, so this keeps their correlation,
+    /// and with one benchmark it is exactly that benchmark's interval.
+    private static func geometricMean(
+        _ comparisons: [BenchmarkComparison], sides: [BenchmarkSides], noise: NoiseModel, options: ComparisonOptions
+    ) -> GeometricMean? {
+        let usable = zip(comparisons, sides).filter { $0.0.ci.count == 2 && $0.1.problem == nil }.map(\.1)
+        guard !usable.isEmpty else { return nil }
+        func composite(_ side: KeyPath<BenchmarkSides, Side>) -> [RunLevel.Value]? {
+            let count = usable[0][keyPath: side].values.count
+            guard usable.allSatisfy({ $0[keyPath: side].values.count == count }) else { return nil }
+            return (0..<count).map { index in
+                var sum = 0.0, error = 0.0
+                for benchmark in usable {
+                    let value = benchmark[keyPath: side].values[index]
+                    let orientation = benchmark[keyPath: side].results[index].direction == .lowerIsBetter ? 1.0 : -1.0
+                    sum += orientation * value.log
+                    error += value.withinError * value.withinError
+                }
+                let k = Double(usable.count)
+                return RunLevel.Value(log: sum / k, withinError: error.squareRoot() / k, rounds: 0)
+            }
         }
-        guard count > 0 else { return nil }
-        let meanLog = sumLog / Double(count)
-        let halfWidth = z * sumVariance.squareRoot() / Double(count)
-        return GeometricMean(ratio: exp(meanLog), ci: [exp(meanLog - halfWidth), exp(meanLog + halfWidth)], count: count)
+        guard let before = composite(\.before), let after = composite(\.after),
+            let estimate = RunLevelTest.estimate(
+                before: before, after: after, learned: noise.composite(of: usable.map(\.name)), confidence: options.confidence)
+        else { return nil }
+        return GeometricMean(
+            ratio: exp(estimate.shift), ci: [exp(estimate.lower), exp(estimate.upper)], count: usable.count)
     }
 
     // MARK: - Wording

@@ -130,7 +130,7 @@ public enum StudentT {
             let step = (s - target) / pdf(t, df: df)
             var next = t + step
             if !(next > lo && next < hi) || !next.isFinite { next = lo + (hi - lo) / 2 }
-            if abs(next - t) <= 1e-15 * max(1, abs(t)) { return next }
+            if abs(next - t) <= 1e-13 * max(1, abs(t)) { return next }
             t = next
         }
         return t

@@ -1,5 +1,6 @@
 // swift-format-ignore-file
 import Git
+import Statistics
 
 
 /// Questions about runs along history: where is the baseline, what has been measured since.
@@ -11,12 +12,14 @@ public struct History {
     public let graph: CommitGraph
     /// Which note blobs hold a baseline run, cached by blob id.
     package let baselineIndex: BaselineBlobIndex
+    let noiseLearner: NoiseLearner
 
     public init(workspace: Workspace) throws {
         self.workspace = workspace
         self.measured = try workspace.store.measuredCommits()
         self.graph = CommitGraph(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/commit-graph")
         self.baselineIndex = BaselineBlobIndex(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/baseline-blobs")
+        self.noiseLearner = NoiseLearner(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/run-values")
     }
 
     public struct Baseline {
@@ -51,6 +54,11 @@ public struct History {
     /// Commits after `baseline` up to `head`, oldest first; everything reachable when there is no baseline.
     public func commits(since baseline: ObjectID?, to head: ObjectID) throws -> [ObjectID] {
         try graph.commits(from: head, hiding: baseline.map { [$0] } ?? [])
+    }
+
+    /// The run-to-run spread learned on `machine` from every repeated run of one tree stored there.
+    public func noise(machine: String) -> NoiseModel {
+        noiseLearner.model(machine: machine, measured: measured)
     }
 
     public func note(at commit: ObjectID) throws -> Note? {

@@ -1,4 +1,5 @@
 import Git
+import Statistics
 import Results
 
 /// What perfjournal stores in git notes: one note per commit, holding every run made at that commit.
@@ -20,6 +21,12 @@ extension Note {
     /// The runs made on `machine`: only those are ever compared with each other.
     public func runs(on machine: String) -> [Run] {
         runs.filter { $0.machine.id == machine }
+    }
+
+    /// The runs of `tree` made on `machine`. A run copied onto a commit whose code differs (an amend that
+    /// changed code copies the old run through `notes.rewriteRef`) belongs to the old tree and never counts here.
+    public func runs(on machine: String, tree: ObjectID?) -> [Run] {
+        runs.filter { $0.machine.id == machine && (tree == nil || $0.tree == tree!.hex) }
     }
 
     /// The newest run of `tree` (made on this commit, or carried over from a commit with the same code).
@@ -61,11 +68,28 @@ public struct Run: Codable, Sendable, Equatable {
     public var tests: TestOutcome?
     /// The captured output of the commands, in `.git/perfjournal/logs/`.
     public var log: String?
+    /// Why the run was made, when not simply to measure its commit.
+    public var purpose: Purpose?
+    /// The interleaved re-run session the run belongs to, and its place in it (A and B alternate).
+    public var session: String?
+    public var order: Int?
+    /// What the machine did while the benchmark ran; nil when not observed (recorded or imported runs).
+    public var conditions: RunConditions?
+    /// Set when other work took enough of the machine to make the run's timings untrustworthy.
+    public var disturbed: Disturbance?
+
+    public enum Purpose: String, Codable, Sendable {
+        /// `perfjournal calibrate`: repeated runs of one tree to learn this machine's noise.
+        case calibration
+        /// `--rerun`: more runs of a commit, interleaved with the other side's.
+        case rerun
+    }
 
     public init(
         id: String, source: Source, baseline: Bool, commit: String, tree: String, time: String,
         machine: MachineFingerprint, bench: CommandRecord?, format: ResultFormat, results: [BenchmarkResult],
-        problems: [String], tests: TestOutcome?, log: String?
+        problems: [String], tests: TestOutcome?, log: String?, purpose: Purpose? = nil, session: String? = nil,
+        order: Int? = nil, conditions: RunConditions? = nil, disturbed: Disturbance? = nil
     ) {
         self.id = id
         self.source = source
@@ -80,6 +104,16 @@ public struct Run: Codable, Sendable, Equatable {
         self.problems = problems
         self.tests = tests
         self.log = log
+        self.purpose = purpose
+        self.session = session
+        self.order = order
+        self.conditions = conditions
+        self.disturbed = disturbed
+    }
+
+    /// The run as a comparison sees it.
+    public var measured: MeasuredRun {
+        MeasuredRun(results: results, disturbed: disturbed?.reason, session: session, order: order)
     }
 }
 

@@ -1,3 +1,4 @@
+import Git
 import Config
 import Statistics
 
@@ -8,13 +9,19 @@ extension ComparisonOptions {
 }
 
 /// A commit's runs against its reference's, on the machine of the commit's latest run; nil when either
-/// side has no run there. `check` and `status` judge a commit this way.
+/// side has no run there. `check` and `status` judge a commit this way. Only runs of each commit's own
+/// tree count: a run copied from an earlier version of the code is history, not a measurement of it.
 package enum RunComparison {
-    package static func compare(_ note: Note, with reference: Note, stats: StatsConfig) -> Comparison? {
-        guard let machine = note.runs.last?.machine.id else { return nil }
-        let before = reference.runs(on: machine)
+    package static func compare(
+        _ note: Note, tree: ObjectID?, with reference: Note, referenceTree: ObjectID?, stats: StatsConfig,
+        noise: (String) -> NoiseModel
+    ) -> Comparison? {
+        let own = note.runs.filter { tree == nil || $0.tree == tree!.hex }
+        guard let machine = own.last?.machine.id else { return nil }
+        let before = reference.runs(on: machine, tree: referenceTree)
         guard !before.isEmpty else { return nil }
         return Comparator.compare(
-            before: RunPool.pool(before), after: RunPool.pool(note.runs(on: machine)), options: ComparisonOptions(stats: stats))
+            before: before.map(\.measured), after: note.runs(on: machine, tree: tree).map(\.measured), noise: noise(machine),
+            options: ComparisonOptions(stats: stats))
     }
 }

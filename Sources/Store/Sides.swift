@@ -2,6 +2,7 @@
 import Foundation
 import Git
 import Results
+import Statistics
 import Support
 
 /// The two sides of a comparison, resolved to results.
@@ -10,8 +11,8 @@ package struct Sides {
         package enum Origin { case file(String), revision(ObjectID) }
         package var origin: Origin
         package var label: String
-        package var results: [BenchmarkResult]
-        var machine: MachineFingerprint?
+        package var runs: [MeasuredRun]
+        package var machine: MachineFingerprint?
     }
 
     package var before: Side
@@ -46,7 +47,7 @@ package struct Sides {
 
     static func fileSide(_ path: String) throws -> Side {
         let set = try ResultFileReader.read(path: path)
-        return Side(origin: .file(path), label: (path as NSString).lastPathComponent, results: set.benchmarks, machine: nil)
+        return Side(origin: .file(path), label: (path as NSString).lastPathComponent, runs: [MeasuredRun(results: set.benchmarks)], machine: nil)
     }
 
     static func side(_ spec: String, workspace: Workspace?, machine: String?) throws -> Side {
@@ -58,13 +59,14 @@ package struct Sides {
         guard let note = try workspace.store.note(at: commit), let latest = note.runs.last else {
             throw PerfJournalError(.notMeasured, file: workspace.root, "\(spec) (\(commit.short)) has no stored runs (`perfjournal run \(spec)`)")
         }
-        var chosen = machine ?? latest.machine.id
-        var runs = note.runs(on: chosen)
-        if runs.isEmpty {
-            chosen = latest.machine.id
-            runs = note.runs(on: chosen)
+        let tree = try workspace.commit(commit).tree
+        var runs = note.runs(on: machine ?? latest.machine.id, tree: tree)
+        if runs.isEmpty, let own = note.runs.last(where: { $0.tree == tree.hex }) {
+            runs = note.runs(on: own.machine.id, tree: tree)
         }
-        let machineInfo = (runs.last ?? latest).machine
-        return Side(origin: .revision(commit), label: commit.short, results: RunPool.pool(runs.isEmpty ? [latest] : runs), machine: machineInfo)
+        guard let newest = runs.last else {
+            throw PerfJournalError(.notMeasured, file: workspace.root, "\(spec) (\(commit.short)) has runs only of an earlier version of its code (copied by an amend or rebase); measure it: `perfjournal run \(spec)`")
+        }
+        return Side(origin: .revision(commit), label: commit.short, runs: runs.map(\.measured), machine: newest.machine)
     }
 }

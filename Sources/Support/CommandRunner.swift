@@ -15,6 +15,8 @@ public enum CommandRunner {
         public var timedOut: Bool
         /// Killed by this signal (0 when it exited).
         public var signal: Int32
+        /// User + system CPU seconds of the command and the descendants it waited for.
+        public var cpuSeconds: Double = 0
     }
 
     /// Seconds a timed-out group gets between SIGTERM and SIGKILL.
@@ -49,11 +51,12 @@ public enum CommandRunner {
         defer { RunningChildren.shared.remove(pid) }
 
         var status: Int32 = 0
+        var usage = rusage()
         var timedOut = false
         var termSentAt: Double?
         var pollInterval: UInt32 = 1_000
         while true {
-            let r = waitpid(pid, &status, WNOHANG)
+            let r = wait4(pid, &status, WNOHANG, &usage)
             if r == pid { break }
             if r < 0 && errno != EINTR { break }
             let now = monotonicSeconds()
@@ -71,9 +74,11 @@ public enum CommandRunner {
         kill(-pid, SIGKILL)
         let duration = monotonicSeconds() - start
         let exited = (status & 0x7f) == 0
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return Outcome(
             exitStatus: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f),
-            duration: duration, timedOut: timedOut, signal: exited ? 0 : status & 0x7f)
+            duration: duration, timedOut: timedOut, signal: exited ? 0 : status & 0x7f,
+            cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime))
     }
 
     public static func shellQuote(_ s: String) -> String {

@@ -19,7 +19,7 @@ import Darwin
 public enum Measurement {
     public static func measure(
         _ commit: ObjectID, in workspace: Workspace, config: Config, baseline: Bool,
-        worktree: String = "a", runID: String? = nil, progress: OutputStream
+        worktree: String = "a", runID: String? = nil, runTests: Bool = true, progress: OutputStream
     ) throws -> Run {
         // Every caller is gated already; this keeps any new one from forgetting.
         try TrustGate.require(workspace, config, for: "measuring \(commit.short)")
@@ -53,8 +53,10 @@ public enum Measurement {
         progress.line("  bench: \(config.bench.command)")
         appendToLog(logPath, "$ \(config.bench.command)\n")
         let benchLogStart = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
+        let load = MachineLoad.start()
         let bench = try CommandRunner.run(
             config.bench.command, in: checkout, logPath: logPath, timeout: config.bench.timeout, environment: environment)
+        let conditions = load.stop(cpuSeconds: bench.cpuSeconds)
         let benchRecord = CommandRecord(command: config.bench.command, exitStatus: bench.exitStatus, duration: bench.duration, timedOut: bench.timedOut)
         if bench.timedOut {
             throw PerfJournalError(.timeout, file: logPath, "benchmark command timed out after \(Display.seconds(config.bench.timeout)) and was killed")
@@ -82,7 +84,7 @@ public enum Measurement {
         let results = try ResultFileReader.read(path: resultsPath, format: config.bench.format)
 
         var tests: TestOutcome?
-        if let test = config.test {
+        if let test = config.test, runTests {
             progress.line("  test:  \(test.command)")
             appendToLog(logPath, "\n$ \(test.command)\n")
             let logStart = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
@@ -97,11 +99,12 @@ public enum Measurement {
 
         let api = try APISurfaceCapture.records(
             for: info, checkout: checkout, workspace: workspace, config: config, logPath: logPath, environment: environment, progress: progress)
-
+        let disturbed = config.stats.detectDisturbance ? Disturbance.judge(conditions) : nil
+        if let disturbed { progress.line("  disturbed: \(disturbed.reason)") }
         var run = Run(
             id: id, source: .run, baseline: baseline, commit: commit.hex, tree: info.tree.hex, time: Timestamp.iso8601(Date()),
             machine: .current(), bench: benchRecord, format: results.format, results: results.benchmarks,
-            problems: results.problems, tests: tests, log: logPath)
+            problems: results.problems, tests: tests, log: logPath, conditions: conditions, disturbed: disturbed)
         run.api = api
         return run
     }

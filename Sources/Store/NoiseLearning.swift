@@ -1,0 +1,103 @@
+import Foundation
+import Git
+import Statistics
+import Support
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Learns each machine's run-to-run spread from every set of repeated runs of one tree there: calibration
+/// runs, re-runs, a commit measured twice, rewritten commits with the same tree. A new machine
+/// fingerprint starts from nothing, so the spread of a machine that changed is forgotten.
+///
+/// Reading every note on each command would cost a JSON decode of every sample ever stored, so each note
+/// blob's run values are kept in `.git/perfjournal/cache/run-values` (a blob never changes, so its line
+/// never goes stale), and only blobs not seen before are decoded.
+final class NoiseLearner {
+    private let repository: Repository
+    private let cacheFile: String
+    private var summaries: [String: [RunValues]] = [:]
+    private var added: [String: [RunValues]] = [:]
+    private var models: [String: NoiseModel] = [:]
+
+    /// One run as the learner needs it: the log value of each benchmark.
+    struct RunValues: Codable {
+        var id: String
+        var tree: String
+        var machine: String
+        var disturbed: Bool
+        var values: [String: Double]
+    }
+
+    init(repository: Repository, cacheFile: String) {
+        self.repository = repository
+        self.cacheFile = cacheFile
+        guard let text = try? String(contentsOfFile: cacheFile, encoding: .utf8) else { return }
+        let decoder = JSONDecoder()
+        for line in text.split(separator: "\n") where line.count > 41 {
+            let blob = String(line.prefix(40))
+            if let runs = try? decoder.decode([RunValues].self, from: Data(line.dropFirst(41).utf8)) { summaries[blob] = runs }
+        }
+    }
+
+    deinit { save() }
+
+    /// The spread per benchmark on `machine`, from the notes in `measured` (commit → note blob).
+    func model(machine: String, measured: [ObjectID: ObjectID]) -> NoiseModel {
+        if let model = models[machine] { return model }
+        var seen = Set<String>()
+        var byTree: [String: [RunValues]] = [:]
+        for (commit, blob) in measured {
+            for run in runs(blob: blob, commit: commit) where run.machine == machine && !run.disturbed {
+                if seen.insert(run.id).inserted { byTree[run.tree, default: []].append(run) }
+            }
+        }
+        var groups: [String: [[Double]]] = [:]
+        for runs in byTree.values where runs.count > 1 {
+            var perBenchmark: [String: [Double]] = [:]
+            for run in runs { for (name, value) in run.values { perBenchmark[name, default: []].append(value) } }
+            for (name, values) in perBenchmark where values.count > 1 { groups[name, default: []].append(values) }
+        }
+        let model = NoiseModel(byBenchmark: groups.compactMapValues { LearnedSpread.estimate(groups: $0) })
+        models[machine] = model
+        return model
+    }
+
+    /// The runs of one note blob; an unreadable note teaches nothing (and is reported where it is read).
+    private func runs(blob: ObjectID, commit: ObjectID) -> [RunValues] {
+        if let known = summaries[blob.hex] { return known }
+        guard let text = try? repository.noteText(blob: blob), let note = try? NoteCodec.decode(text, commit: commit) else {
+            return []
+        }
+        let runs = note.runs.map { run in
+            RunValues(
+                id: run.id, tree: run.tree, machine: run.machine.id, disturbed: run.disturbed != nil,
+                values: Dictionary(
+                    run.results.compactMap { result in RunLevel.value(of: result).map { (result.name, $0.log) } },
+                    uniquingKeysWith: { first, _ in first }))
+        }
+        summaries[blob.hex] = runs
+        added[blob.hex] = runs
+        return runs
+    }
+
+    private func save() {
+        guard !added.isEmpty, CommitGraph.prepareCacheDirectory(for: cacheFile) else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var text = ""
+        for (blob, runs) in added.sorted(by: { $0.key < $1.key }) {
+            guard let data = try? encoder.encode(runs) else { continue }
+            text += blob + " " + String(decoding: data, as: UTF8.self) + "\n"
+        }
+        // One O_APPEND write: concurrent writers add whole lines, and a torn line is skipped on the next read.
+        let fd = open(cacheFile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+}
