@@ -31,12 +31,13 @@ public struct MeasuredRun: Sendable, Equatable {
 
 /// Reduces one benchmark's rounds within one run to the run's value, on a log scale.
 public enum RunLevel {
-    /// The quantile of the rounds that stands for the run: the minimum. On recorded A/A runs of two real
-    /// suites (Tests/Fixtures/recorded) the run minimum moved least between runs of identical code
-    /// (log spread 0.05–0.16 for markdown-it-py's suite, against 0.12–0.24 for the 25th percentile and
-    /// 0.14–0.25 for the median): interference only ever adds time, so the fastest round is the one
-    /// least touched by it. See `Documentation/Noise.md`.
-    public static let quantile = 0.0
+    /// The quantile of the rounds that stands for the run: the 25th percentile. Chosen by replaying
+    /// recorded A/A runs of two real suites (Tests/Fixtures/recorded, Documentation/Noise.md): the run
+    /// minimum moves least between runs on average, but it is heavy-tailed (one run's minimum 69% above
+    /// the others'), and one-run-a-side comparisons on it gave false verdicts in 29–67% of A/A pairs; the
+    /// 25th percentile and the median gave none, and the 25th percentile is less moved by interference,
+    /// which only ever adds time.
+    public static let quantile = 0.25
 
     /// A run's value of one benchmark: `log` of the chosen quantile of its rounds, and that estimate's
     /// own standard error within the run (also on the log scale).
@@ -112,9 +113,12 @@ public struct LearnedSpread: Codable, Sendable, Equatable {
         case degreesOfFreedom = "df"
     }
 
-    /// Groups are runs of one tree on one machine, as log values of one benchmark. Robust: Shamos's
-    /// estimator, 1.0483 × the median absolute difference between two runs of the same group, so one
-    /// disturbed run that slipped through moves it little. Nil below 2 degrees of freedom.
+    /// Groups are runs of one tree on one machine, as log values of one benchmark. The spread is read off
+    /// the 90th percentile of the absolute differences between two runs of the same group, scaled as for
+    /// a normal distribution (|X − Y| ~ |N(0, 2σ²)| has its 90th percentile at 1.6449·√2·σ). A median-based
+    /// (MAD, Shamos) estimate ignores the heavy tails real runs have: on the recorded A/A runs it let
+    /// 51–98% of one-run-a-side comparisons call a change, against 0% with this one. Nil below 2 degrees
+    /// of freedom.
     public static func estimate(groups: [[Double]]) -> LearnedSpread? {
         var differences: [Double] = []
         var df = 0
@@ -126,8 +130,7 @@ public struct LearnedSpread: Codable, Sendable, Equatable {
         }
         guard df >= 2, !differences.isEmpty else { return nil }
         differences.sort()
-        // 1 / (√2 · Φ⁻¹(3/4)): the median of |X − Y| for X, Y ~ N(0, σ²) is σ·√2·0.6745.
-        let spread = 1.0483 * SummaryStats.quantile(differences, 0.5)
+        let spread = SummaryStats.quantile(differences, 0.9) / (1.6448536269514722 * 2.0.squareRoot())
         return LearnedSpread(spread: spread, degreesOfFreedom: df)
     }
 }
@@ -188,9 +191,10 @@ public enum RunLevelTest {
 
     /// - `learned`: this machine's spread for the benchmark, if any.
     /// - `pairs`: (before, after) log values of adjacent runs of one interleaved session, if any.
-    /// The spread: with several runs a side, the runs' own pooled variance, combined with the learned
-    /// one as a prior worth its degrees of freedom (ν₀σ₀² + νs²)/(ν₀ + ν); with one run a side, the
-    /// learned spread, else `NoiseModel.conservativeDefault`. A run whose own within-run error is larger
+    /// The spread: with several runs a side, the runs' own pooled variance, combined with the learned one
+    /// (else `NoiseModel.conservativeDefault`) as a prior worth its degrees of freedom, (ν₀σ₀² + νs²)/(ν₀ + ν);
+    /// with one run a side, the learned spread, else the default. Without the prior, re-runs of the
+    /// recorded A/A suites called a change in 12–28% of replays; with it, 0–2% (Documentation/Noise.md). A run whose own within-run error is larger
     /// than the spread counts with that error instead. With 3 or more pairs, the paired analysis is used
     /// when its interval is narrower: slow drift then cancels in each pair's difference.
     public static func estimate(
@@ -207,16 +211,14 @@ public enum RunLevelTest {
         var df: Double
         var source: NoiseSource
         if observedDF >= 1 {
+            // Two or three runs say little about their own spread: the learned spread, or the conservative
+            // default, stays in as a prior worth its degrees of freedom.
+            let prior = learned ?? NoiseModel.conservativeDefault
             let ss = before.reduce(0.0) { $0 + ($1.log - meanBefore) * ($1.log - meanBefore) }
                 + after.reduce(0.0) { $0 + ($1.log - meanAfter) * ($1.log - meanAfter) }
-            if let learned {
-                let prior = Double(learned.degreesOfFreedom)
-                variance = (prior * learned.spread * learned.spread + ss) / (prior + Double(observedDF))
-                df = prior + Double(observedDF)
-            } else {
-                variance = ss / Double(observedDF)
-                df = Double(observedDF)
-            }
+            let priorDF = Double(prior.degreesOfFreedom)
+            variance = (priorDF * prior.spread * prior.spread + ss) / (priorDF + Double(observedDF))
+            df = priorDF + Double(observedDF)
             source = .runs
         } else if let learned {
             variance = learned.spread * learned.spread

@@ -13,19 +13,29 @@ import TestSupport
 @Suite struct RecordedNoiseTests {
     static let budgetLooks = 1 + StatsConfig().maxReruns
 
-    @Test func aaOneRunASideWithLearnedNoiseStaysUnderFivePercent() throws {
+    /// Most recorded runs were made while other work loaded the machine, and some are flagged disturbed,
+    /// which only ever makes a verdict inconclusive. The rates are checked with the flags honoured and
+    /// with them ignored, so the statistics alone must hold the line too.
+    @Test(arguments: [true, false]) func aaOneRunASideWithLearnedNoiseStaysUnderFivePercent(honourFlags: Bool) throws {
         for suite in try Recorded.aaSuites() {
-            let figures = Replay.aaOneRunASide(suite.runs)
-            Recorded.report("A/A \(suite.name), one run a side + learned noise: \(figures)")
+            let runs = Recorded.flags(suite.runs, honoured: honourFlags)
+            let figures = Replay.aaOneRunASide(runs)
+            Recorded.report("A/A \(suite.name), one run a side + learned noise\(Recorded.flagNote(runs, honourFlags)): \(figures)")
             #expect(figures.falseRate <= 0.05, "\(suite.name): \(figures)")
         }
     }
 
-    @Test func aaWithRerunsStaysUnderFivePercent() throws {
+    /// Re-runs take fresh runs, so the starved runs of a loaded machine are exactly what the flags are
+    /// for: with them honoured the rate must hold; ignoring them is reported, and must hold for a suite
+    /// none of whose runs was flagged.
+    @Test(arguments: [true, false]) func aaWithRerunsStaysUnderFivePercent(honourFlags: Bool) throws {
         for suite in try Recorded.aaSuites() {
-            let figures = Replay.aaRerun(suite.runs, looks: Self.budgetLooks)
-            Recorded.report("A/A \(suite.name), --rerun (up to \(Self.budgetLooks) looks): \(figures)")
-            #expect(figures.falseRate <= 0.05, "\(suite.name): \(figures)")
+            let runs = Recorded.flags(suite.runs, honoured: honourFlags)
+            let figures = Replay.aaRerun(runs, looks: Self.budgetLooks)
+            Recorded.report("A/A \(suite.name), --rerun (up to \(Self.budgetLooks) looks)\(Recorded.flagNote(runs, honourFlags)): \(figures)")
+            if honourFlags || !suite.runs.contains(where: { $0.disturbed != nil }) {
+                #expect(figures.falseRate <= 0.05, "\(suite.name): \(figures)")
+            }
         }
     }
 
@@ -50,14 +60,17 @@ import TestSupport
         #expect(flagged == hogs.count)
     }
 
-    @Test func knownEffectsAreDetectedInTheRightDirection() throws {
+    /// The effect series were recorded on a loaded machine, so many of their runs are flagged disturbed
+    /// and give no verdict at all; the power of the statistics is measured with the flags ignored.
+    @Test(arguments: [true, false]) func knownEffectsAreDetectedInTheRightDirection(honourFlags: Bool) throws {
         for effect in try Recorded.effects() {
-            let single = Replay.effectOneRunASide(effect.a, effect.b)
-            let rerun = Replay.effectRerun(effect.a, effect.b, looks: Self.budgetLooks)
-            Recorded.report("effect ×\(effect.factor): one run a side \(single); --rerun \(rerun)")
+            let a = Recorded.flags(effect.a, honoured: honourFlags), b = Recorded.flags(effect.b, honoured: honourFlags)
+            let single = Replay.effectOneRunASide(a, b)
+            let rerun = Replay.effectRerun(a, b, looks: Self.budgetLooks)
+            Recorded.report("effect ×\(effect.factor)\(Recorded.flagNote(a + b, honourFlags)): one run a side \(single); --rerun \(rerun)")
             // A wrong direction is the one error no budget excuses.
             #expect(single.wrongDirection == 0 && rerun.wrongDirection == 0, "×\(effect.factor)")
-            if effect.factor >= 2 { #expect(rerun.detectedRate >= 0.9, "×\(effect.factor): \(rerun)") }
+            if effect.factor >= 2 && !honourFlags { #expect(rerun.detectedRate >= 0.9, "×\(effect.factor): \(rerun)") }
         }
     }
 }
@@ -77,6 +90,15 @@ enum Recorded {
     /// Seeded shuffles per A/A suite in the re-run replay; PERFJOURNAL_FULL_CALIBRATION=1 (the calibration
     /// script, on a release build) makes it 1,000 for a tighter estimate.
     static let shuffles = ProcessInfo.processInfo.environment["PERFJOURNAL_FULL_CALIBRATION"] == "1" ? 1_000 : 60
+
+    /// The runs with their disturbance flags kept, or cleared.
+    static func flags(_ runs: [RecordedRun], honoured: Bool) -> [RecordedRun] {
+        honoured ? runs : runs.map { var run = $0; run.disturbed = nil; return run }
+    }
+
+    static func flagNote(_ runs: [RecordedRun], _ honoured: Bool) -> String {
+        honoured ? " (\(runs.filter { $0.disturbed != nil }.count) of \(runs.count) runs flagged disturbed)" : " (flags ignored)"
+    }
 
     static func report(_ line: String) {
         print("recorded: " + line)
