@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Statistics
 import Store
 import Support
 
@@ -32,6 +33,7 @@ public enum ShowCommand {
         var lines: [String] = []
         var head = "run \(index) of \(count)"
         if run.baseline { head += " · baseline" }
+        if let purpose = run.purpose { head += " · \(purpose.rawValue)" }
         head += " · \(run.source.rawValue) · \(run.time)"
         lines.append(head)
         if !measuredHere { lines.append("  measured on \(String(run.commit.prefix(7))); the note followed an amend or rebase") }
@@ -41,11 +43,13 @@ public enum ShowCommand {
         }
         lines.append("  tests:   \(RunSummary.testsText(run.tests))")
         if let log = run.log { lines.append("  log:     \(log)") }
-        var rows = [["benchmark", "n", "median", "mean ± stddev", "min", "max"]]
+        if let disturbed = run.disturbed { lines.append("  DISTURBED: \(disturbed.reason); it gives no improved or regressed verdict") }
+        // The run value is what comparisons use; the other columns describe the rounds around it.
+        var rows = [["benchmark", "rounds", "run value (\(Display.quantileName(RunLevel.quantile)))", "median", "min", "max"]]
         for r in run.results {
             rows.append([
-                r.name, String(r.stats.n), Display.value(r.stats.median, unit: r.unit),
-                Display.centreSpread(r.stats.mean, r.stats.stddev, unit: r.unit),
+                r.name, String(r.stats.n), RunLevel.value(of: r).map { Display.value(exp($0.log), unit: r.unit) } ?? "n/a",
+                Display.value(r.stats.median, unit: r.unit),
                 Display.value(r.stats.min, unit: r.unit), Display.value(r.stats.max, unit: r.unit),
             ])
         }

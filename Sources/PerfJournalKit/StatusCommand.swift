@@ -3,7 +3,9 @@ import Config
 import Foundation
 import Git
 import Journal
+import Results
 import Runner
+import Statistics
 import Store
 import Support
 import protocol Support.OutputStream
@@ -74,6 +76,36 @@ public enum StatusCommand {
         public var configError: String?
         /// The same error, to fail the command with (not in the JSON).
         var configFailure: PerfJournalError? = nil
+        /// What this machine has learned about its run-to-run noise.
+        public var noise: NoiseInfo
+
+        public struct NoiseInfo: Codable, Equatable, Sendable {
+            public var machine: String
+            /// Benchmarks with a learned spread; 0 when the machine is not calibrated.
+            public var benchmarks: Int
+            /// The median learned spread (standard deviation of a run's log value), when any.
+            public var medianSpread: Double?
+
+            enum CodingKeys: String, CodingKey {
+                case machine, benchmarks
+                case medianSpread = "median_spread"
+            }
+
+            static func make(_ model: NoiseModel, machine: String) -> NoiseInfo {
+                let spreads = model.byBenchmark.values.map(\.spread).sorted()
+                return NoiseInfo(
+                    machine: machine, benchmarks: spreads.count,
+                    medianSpread: spreads.isEmpty ? nil : SummaryStats.quantile(spreads, 0.5))
+            }
+
+            var text: String {
+                guard let spread = medianSpread, benchmarks > 0 else {
+                    return "noise     not calibrated on this machine: run `perfjournal calibrate`"
+                }
+                return "noise     learned on this machine for \(benchmarks) benchmark\(benchmarks == 1 ? "" : "s"), "
+                    + "median run-to-run spread ±\(Display.percentMagnitude(exp(spread) - 1))"
+            }
+        }
 
         public struct RecentCommit: Codable, Equatable, Sendable {
             public var commit: String
@@ -82,7 +114,7 @@ public enum StatusCommand {
         }
 
         enum CodingKeys: String, CodingKey {
-            case head, baseline, measured, unmeasured, recent, last, daemon, queue, checklist
+            case head, baseline, measured, unmeasured, recent, last, daemon, queue, checklist, noise
             case commitsSinceBaseline = "commits_since_baseline"
             case configError = "config_error"
         }
@@ -128,7 +160,8 @@ public enum StatusCommand {
                 measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last,
                 daemon: .make(workspace), queue: .make(workspace),
                 checklist: config == nil ? nil : try? ChecklistCache.checklist(workspace: workspace),
-                configError: configError?.description, configFailure: configError)
+                configError: configError?.description, configFailure: configError,
+                noise: .make(history.noise(machine: MachineFingerprint.current().id), machine: MachineFingerprint.current().id))
         }
 
         func text() -> String {
@@ -143,6 +176,7 @@ public enum StatusCommand {
             } else {
                 lines.append("baseline  none — run `perfjournal baseline` before changing anything")
             }
+            lines.append(noise.text)
             lines.append("since baseline: \(commitsSinceBaseline) commit\(commitsSinceBaseline == 1 ? "" : "s"), \(measured.count) measured, \(unmeasured.count) not measured")
             for c in recent {
                 lines.append("  \(c.measured ? "✓" : "·") \(c.commit.prefix(7)) \(c.subject)\(c.measured ? "" : "  (not measured)")")

@@ -263,6 +263,15 @@ public enum RunLevelTest {
             paired: paired)
     }
 
+    /// The smallest change one run a side can call improved or regressed at this spread, among `benchmarks`
+    /// benchmarks: the first step of Holm's correction tests at alpha / benchmarks, and the change must also
+    /// clear the minimum effect.
+    public static func decidableChange(_ learned: LearnedSpread, benchmarks: Int, options: ComparisonOptions) -> Double {
+        let tail = options.alphaPerLook / Double(max(1, benchmarks)) / 2
+        let reach = StudentT.quantile(1 - tail, df: Double(max(1, learned.degreesOfFreedom))) * learned.spread * 2.0.squareRoot()
+        return max(exp(reach) - 1, options.minEffect)
+    }
+
     /// Runs a side that would bring the interval's half-width down to the minimum effect at this spread:
     /// half-width = t·σ·√(2/n), so n = 2·(t·σ / log(1 + minEffect))², with t at the spread's degrees of freedom.
     public static func runsNeeded(noise: Double, degreesOfFreedom: Double, minEffect: Double, confidence: Double, current: Int) -> Int {

@@ -8,9 +8,11 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two revisions or result files: improved, regressed, unchanged or inconclusive.",
         discussion: """
-            With raw samples on both sides: Mann-Whitney U and a Hodges-Lehmann interval on the ratio of \
-            medians; with summary stats only: Welch's t-test and an interval on the ratio of means. Holm's \
-            correction across benchmarks. Exits 1 when any benchmark regressed.
+            The run is the unit: each run's rounds become one value per benchmark (their 25th percentile), \
+            and a t test on the runs' log values decides, with the spread learned on this machine \
+            (`perfjournal calibrate`, re-runs) when there is one run a side, or a conservative default. \
+            Holm's correction across benchmarks; runs flagged disturbed never give improved or regressed. \
+            Exits 1 when any benchmark regressed.
             """)
 
     @OptionGroup var repository: RepositoryOptions

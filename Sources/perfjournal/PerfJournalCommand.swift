@@ -17,7 +17,7 @@ struct PerfJournalCommand: ParsableCommand {
             The config's commands run only once `perfjournal trust` approved it; read-only commands never run them.
             """,
         subcommands: [
-            InitCommand.self, BaselineCommand.self, RunCommand.self, RecordCommand.self,
+            InitCommand.self, BaselineCommand.self, CalibrateCommand.self, RunCommand.self, RecordCommand.self,
             ShowCommand.self, StatusCommand.self, ImportCommand.self, DemoCommand.self,
             CompareCommand.self, CheckCommand.self, LogCommand.self, ChecklistCommand.self,
             PRSummaryCommand.self, FetchCommand.self, DoctorCommand.self, DaemonCommand.self, TrustCommand.self, HookCommand.self,

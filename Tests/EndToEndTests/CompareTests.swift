@@ -16,29 +16,39 @@ import Testing
 
     @Test func filesRegressionExitsOneAndJSONHasEveryField() throws {
         let repo = try TestRepository()
-        let (a, b) = try Self.files(repo, before: 0.020, after: 0.030)
+        // One file a side and nothing learned: only a change this large clears the conservative default noise.
+        let (a, b) = try Self.files(repo, before: 0.020, after: 0.080)
         let result = try repo.perfjournal("compare", a, b, "--json")
         #expect(result.status == 1, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let benchmarks = try #require(json["benchmarks"] as? [[String: Any]])
         let slow = try #require(benchmarks.first { $0["name"] as? String == "t::slow" })
-        for key in ["name", "before", "after", "ratio", "ci", "p_value", "p_adjusted", "test", "verdict"] {
+        for key in [
+            "name", "before", "after", "before_value", "after_value", "ratio", "ci", "p_value", "p_adjusted", "test", "verdict",
+            "runs_before", "runs_after", "noise", "noise_source",
+        ] {
             #expect(slow[key] != nil, "missing \(key)")
         }
         #expect(slow["verdict"] as? String == "regressed")
-        #expect(slow["test"] as? String == "mann-whitney-u")
+        #expect(slow["test"] as? String == "run-level-t")
+        #expect(slow["noise_source"] as? String == "default")
+        #expect(slow["runs_before"] as? Int == 1 && slow["runs_after"] as? Int == 1)
+        let fast = try #require(benchmarks.first { $0["name"] as? String == "t::fast" })
+        #expect(fast["verdict"] as? String == "inconclusive")
+        #expect((fast["reason"] as? String)?.contains("perfjournal calibrate") == true)
         #expect(json["only_after"] as? [String] == ["t::new"])
         #expect((json["geometric_mean"] as? [String: Any])?["count"] as? Int == 2)
     }
 
     @Test func improvementExitsZeroAndTableShowsVerdicts() throws {
         let repo = try TestRepository()
-        let (a, b) = try Self.files(repo, before: 0.020, after: 0.015)
+        let (a, b) = try Self.files(repo, before: 0.020, after: 0.005)
         let result = try repo.perfjournal("compare", a, b)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("improved"))
         #expect(result.stdout.contains("geometric mean"))
         #expect(result.stdout.contains("only in b.json: t::new"))
+        #expect(result.stdout.contains("runs a side would decide it"))
     }
 
     @Test func differentMachinesAreRefusedUnlessAllowed() throws {

@@ -45,8 +45,11 @@ import Git
         return BenchmarkResult(name: name, unit: "s", samples: samples, stats: SummaryStats(samples: samples)!)
     }
 
+    /// One run a side, with a small spread learned as if the machine had been calibrated.
     static func comparison(_ before: Double, _ after: Double) -> Comparison {
-        Comparator.compare(before: [result("b|x", before, seed: 1)], after: [result("b|x", after, seed: 2)])
+        Comparator.compare(
+            before: [result("b|x", before, seed: 1)], after: [result("b|x", after, seed: 2)],
+            noise: NoiseModel(byBenchmark: ["b|x": LearnedSpread(spread: 0.01, degreesOfFreedom: 9)]))
     }
 
     static func check(

@@ -58,6 +58,8 @@ public struct JobRunner {
     public func runOldest(config: Config, onClaim: (JobQueue.Entry) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> Outcome? {
         queue.recoverAbandoned()
         for waiting in queue.pending() {
+            // A re-measure of a disturbed run waits for a quiet machine; the daemon polls again later.
+            if waiting.job.reason == DisturbedRetry.reason && !DisturbedRetry.machineIsQuiet() { continue }
             guard let entry = try queue.claim(waiting) else { continue }
             onClaim(entry)
             return try run(entry, config: config, shouldStop: shouldStop)
@@ -74,11 +76,12 @@ public struct JobRunner {
         }
         let runID = entry.job.runID ?? queue.newRunID()
         let note = try workspace.store.note(at: commit)
-        if let note, note.runs.contains(where: { $0.id == runID || $0.tree == info.tree.hex }) {
+        let retry = entry.job.reason == DisturbedRetry.reason
+        if let note, note.runs.contains(where: { $0.id == runID || ($0.tree == info.tree.hex && !(retry && $0.disturbed != nil)) }) {
             queue.remove(entry.path)
             return .alreadyMeasured(commit: hex)
         }
-        if let (run, from) = try RunReuse.reusableRun(tree: info.tree, excluding: commit, in: workspace) {
+        if !retry, let (run, from) = try RunReuse.reusableRun(tree: info.tree, excluding: commit, in: workspace) {
             var copy = run
             // A baseline is a decision about one commit; a commit that merely has the same code is not one.
             if copy.baseline { copy.baseline = false; copy.id = runID }
@@ -91,6 +94,7 @@ public struct JobRunner {
             let run = try Measurement.measure(commit, in: workspace, config: config, baseline: false, runID: runID, progress: progress)
             try workspace.store.append(run, to: commit)
             queue.remove(entry.path)
+            if run.disturbed != nil { try DisturbedRetry.schedule(commit, tree: info.tree, queue: queue, workspace: workspace, progress: progress) }
             Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)
             return .stored(commit: hex, summary: RunSummary.oneLine(run, commit: commit))
         } catch let error as PerfJournalError {
@@ -111,6 +115,30 @@ public struct JobRunner {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: workspace.logsDirectory)) ?? []
         let prefix = String(commit.prefix(7)) + "-", suffix = "-\(runID.prefix(8)).log"
         return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) }.sorted().last.map { workspace.logsDirectory + "/" + $0 }
+    }
+}
+
+/// A disturbed run is stored (it is what happened) but never gives a directional verdict, so the daemon
+/// measures the commit again once the machine is quiet, at most `limit` times in all.
+package enum DisturbedRetry {
+    static let reason = "disturbed"
+    /// Disturbed runs of one tree after which the daemon stops trying.
+    static let limit = 3
+
+    static func schedule(_ commit: ObjectID, tree: ObjectID, queue: JobQueue, workspace: Workspace, progress: OutputStream) throws {
+        let disturbed = try workspace.store.note(at: commit)?.runs.filter { $0.tree == tree.hex && $0.disturbed != nil }.count ?? 0
+        guard disturbed < limit else {
+            progress.line("\(commit.short): \(disturbed) disturbed runs; not measuring it again (`perfjournal run \(commit.short)` on a quiet machine)")
+            return
+        }
+        try queue.enqueueNew(commit, reason: reason)
+        progress.line("\(commit.short): the run was disturbed; it will be measured again once the machine is quiet")
+    }
+
+    /// Quiet: the 1-minute load average below half the cores (the benchmark itself will add one).
+    static func machineIsQuiet() -> Bool {
+        guard let load = MachineLoad.loadAverage() else { return true }
+        return load < Double(max(1, ProcessInfo.processInfo.activeProcessorCount)) / 2
     }
 }
 
