@@ -5,6 +5,7 @@ import Runner
 import Statistics
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal calibrate`: measures one commit several times to learn how much each benchmark's run value

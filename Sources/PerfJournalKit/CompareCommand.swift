@@ -56,8 +56,9 @@ public enum CompareCommand {
         if options.json {
             output.write(try JSONText.encode(ComparisonJSON(before: sides.before.label, after: sides.after.label, comparison: comparison)))
         } else {
-            output.write(ComparisonTable.render(
-                comparison, beforeLabel: sides.before.label, afterLabel: sides.after.label, confidence: comparisonOptions.confidence))
+            output.write(
+                ComparisonTable.render(
+                    comparison, beforeLabel: sides.before.label, afterLabel: sides.after.label, confidence: comparisonOptions.confidence))
             for note in sides.notes { output.line("note: \(note)") }
         }
         return comparison

@@ -33,8 +33,9 @@ public enum DemoCommand {
         try InitCommand.run(at: directory, options: .init(), executable: executable, output: output)
         try repository.commitAll(message: "Add perfjournal config\n")
 
-        step("perfjournal baseline   (before touching anything)")
-        try BaselineCommand.run(at: directory, revision: "HEAD", resultsPath: nil, format: nil, output: output, progress: output)
+        step("perfjournal baseline --runs 3   (before touching anything; three runs teach this machine's noise)")
+        try BaselineCommand.run(
+            at: directory, revision: "HEAD", resultsPath: nil, format: nil, runs: 3, output: output, progress: output)
 
         for change in DemoProject.optimizations {
             step("edit, then: git commit -m \"\(change.subject)\"")

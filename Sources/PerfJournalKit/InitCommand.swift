@@ -132,6 +132,7 @@ public enum InitCommand {
         } catch let error as GitError {
             throw PerfJournalError(.repository, file: workspace.repository.commonDir + "/config", "cannot set notes.rewriteRef: \(error.message)")
         }
+        output.line("next: perfjournal baseline --runs 5   (the baseline, measured 5 times to learn this machine's noise)")
     }
 
     /// Reads the project, and proves the benchmark command it proposes by collecting with it.

@@ -53,9 +53,11 @@ public enum StatusCommand {
         /// verdict ("improved": 2, …), and that ancestor; nil when there is nothing to compare with.
         public var verdicts: [String: Int]?
         public var comparedWith: String?
+        /// Why the run's timings are not trusted, when it was disturbed.
+        public var disturbed: String?
 
         enum CodingKeys: String, CodingKey {
-            case commit, subject, time, benchmarks, tests, verdicts
+            case commit, subject, time, benchmarks, tests, verdicts, disturbed
             case comparedWith = "compared_with"
         }
     }
@@ -142,7 +144,8 @@ public enum StatusCommand {
             var last: LastRun?
             if let newest = measured.last, let run = try history.note(at: newest)?.runs.last {
                 last = LastRun(commit: newest.hex, subject: try workspace.commit(newest).subject, time: run.time,
-                               benchmarks: run.results.count, tests: RunSummary.testsText(run.tests))
+                               benchmarks: run.results.count, tests: RunSummary.testsText(run.tests),
+                               disturbed: run.disturbed?.reason)
                 if let reference = try history.reference(of: newest), let before = try history.note(at: reference),
                    let after = try history.note(at: newest),
                    let stats, let comparison = RunComparison.compare(
@@ -184,6 +187,7 @@ public enum StatusCommand {
             if commitsSinceBaseline > recent.count { lines.append("  … \(commitsSinceBaseline - recent.count) earlier") }
             if let last {
                 lines.append("last run  \(last.commit.prefix(7)) \(last.subject): \(last.benchmarks) benchmarks, \(last.tests)")
+                if let disturbed = last.disturbed { lines.append("          DISTURBED: \(disturbed); measure again on a quiet machine") }
                 if let verdicts = last.verdicts, let reference = last.comparedWith {
                     let counts = ["improved", "regressed", "unchanged", "inconclusive"].compactMap { v in verdicts[v].map { "\($0) \(v)" } }
                     lines.append("          vs \(reference.prefix(7)): \(counts.joined(separator: ", "))")

@@ -119,7 +119,9 @@ extension SummaryStats {
     /// them; otherwise the pooled mean and variance (within-run plus between-run parts) and the median
     /// of the runs' medians and quartiles.
     public static func pooled(_ parts: [BenchmarkResult]) -> SummaryStats {
-        guard parts.count > 1 else { return parts.first?.stats ?? SummaryStats(n: 0, mean: .nan, stddev: .nan, median: .nan, min: .nan, max: .nan, q1: .nan, q3: .nan) }
+        guard parts.count > 1 else {
+            return parts.first?.stats ?? SummaryStats(n: 0, mean: .nan, stddev: .nan, median: .nan, min: .nan, max: .nan, q1: .nan, q3: .nan)
+        }
         if parts.allSatisfy({ $0.samples != nil }), let stats = SummaryStats(samples: parts.flatMap { $0.samples! }) {
             return stats
         }

@@ -31,7 +31,8 @@ package enum ComparisonTable {
         if !comparison.onlyBefore.isEmpty { text += "only in \(beforeLabel): \(comparison.onlyBefore.joined(separator: ", "))\n" }
         if !comparison.onlyAfter.isEmpty { text += "only in \(afterLabel): \(comparison.onlyAfter.joined(separator: ", "))\n" }
         if !comparison.benchmarks.isEmpty {
-            text += "before/after: each run's \(Display.quantileName(RunLevel.quantile)) of its rounds, geometric mean over runs; "
+            text +=
+                "before/after: each run's \(Display.quantileName(RunLevel.quantile)) of its rounds, geometric mean over runs; "
                 + "noise: run-to-run spread and where it came from\n"
         }
         return text

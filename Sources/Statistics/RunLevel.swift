@@ -214,7 +214,8 @@ public enum RunLevelTest {
             // Two or three runs say little about their own spread: the learned spread, or the conservative
             // default, stays in as a prior worth its degrees of freedom.
             let prior = learned ?? NoiseModel.conservativeDefault
-            let ss = before.reduce(0.0) { $0 + ($1.log - meanBefore) * ($1.log - meanBefore) }
+            let ss =
+                before.reduce(0.0) { $0 + ($1.log - meanBefore) * ($1.log - meanBefore) }
                 + after.reduce(0.0) { $0 + ($1.log - meanAfter) * ($1.log - meanAfter) }
             let priorDF = Double(prior.degreesOfFreedom)
             variance = (priorDF * prior.spread * prior.spread + ss) / (priorDF + Double(observedDF))

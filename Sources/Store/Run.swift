@@ -1,6 +1,6 @@
 import Git
-import Statistics
 import Results
+import Statistics
 
 /// What perfjournal stores in git notes: one note per commit, holding every run made at that commit.
 

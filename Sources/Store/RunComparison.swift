@@ -1,5 +1,5 @@
-import Git
 import Config
+import Git
 import Statistics
 
 extension ComparisonOptions {

@@ -73,8 +73,12 @@ public struct Disturbance: Codable, Sendable, Equatable {
     public static let cpuShareLimit = 0.85
     public static let othersShareLimit = 0.25
     public static let stealShareLimit = 0.10
+    /// Shorter runs are not judged: `/proc/stat` counts in clock ticks (10 ms), so the shares of a run of a
+    /// few ticks are mostly rounding, and a run that short is over before interference could build up.
+    public static let shortestJudged = 1.0
 
     public static func judge(_ c: RunConditions) -> Disturbance? {
+        guard c.wallSeconds >= shortestJudged else { return nil }
         if let overlapping = c.overlapping, !overlapping.isEmpty {
             return Disturbance(reason: "another perfjournal run overlapped it (pid \(overlapping.map(String.init).joined(separator: ", ")))")
         }

@@ -18,9 +18,10 @@ struct BaselineCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Store this result file instead of running the benchmark command.", valueName: "file"))
     var results: String?
     @Option(help: "The result file's format (default: detected).") var format: ResultFormat?
-    @Option(help: ArgumentHelp(
-        "Measure it this many times, to learn this machine's noise as `calibrate` does (the first run is the baseline).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Measure it this many times, to learn this machine's noise as `calibrate` does (the first run is the baseline).",
+            valueName: "n"))
     var runs: Int = 1
 
     func run() throws {

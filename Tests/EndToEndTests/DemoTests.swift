@@ -29,12 +29,17 @@ import Testing
         #expect(result.stdout.components(separatedBy: "run stored on").count - 1 == 2)
 
         // Three measured commits, each with a real run: two benchmarks with raw samples, tests passed.
+        #expect(result.stdout.contains("runs of") && result.stdout.contains("one run a side decides"))
         let listed = try scratch.git("notes", "--ref=perfjournal", "list", in: directory).stdout
         #expect(listed.split(separator: "\n").count == 3)
         for rev in ["HEAD", "HEAD~1", "HEAD~2"] {
             let note = try scratch.git("notes", "--ref=perfjournal", "show", rev, in: directory).stdout
             let json = try #require(try JSONSerialization.jsonObject(with: Data(note.utf8)) as? [String: Any])
-            let run = try #require((json["runs"] as? [[String: Any]])?.last)
+            let runs = try #require(json["runs"] as? [[String: Any]])
+            // The baseline commit also holds the two calibration runs of `baseline --runs 3`, which time only.
+            #expect(runs.count == (rev == "HEAD~2" ? 3 : 1))
+            #expect(runs.dropFirst().allSatisfy { $0["purpose"] as? String == "calibration" })
+            let run = try #require(runs.first)
             let results = try #require(run["results"] as? [[String: Any]])
             #expect(results.count == 2)
             #expect(results.allSatisfy { (($0["samples"] as? [Double])?.count ?? 0) >= 5 })

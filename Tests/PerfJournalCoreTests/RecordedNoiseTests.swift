@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
+
+@testable import Config
 @testable import Results
 @testable import Statistics
 @testable import Store
-@testable import Config
-import TestSupport
 
 /// Verdicts replayed on recorded real runs (Tests/Fixtures/recorded: repeated runs of one commit of real
 /// suites, known-effect pairs, runs with a CPU hog), through the real comparison code. Deterministic:
@@ -89,11 +90,15 @@ enum Recorded {
     static let root = FormatFixtures.path("recorded")
     /// Seeded shuffles per A/A suite in the re-run replay; PERFJOURNAL_FULL_CALIBRATION=1 (the calibration
     /// script, on a release build) makes it 1,000 for a tighter estimate.
-    static let shuffles = ProcessInfo.processInfo.environment["PERFJOURNAL_FULL_CALIBRATION"] == "1" ? 1_000 : 60
+    static let shuffles = ProcessInfo.processInfo.environment["PERFJOURNAL_FULL_CALIBRATION"] == "1" ? 300 : 60
 
     /// The runs with their disturbance flags kept, or cleared.
     static func flags(_ runs: [RecordedRun], honoured: Bool) -> [RecordedRun] {
-        honoured ? runs : runs.map { var run = $0; run.disturbed = nil; return run }
+        honoured
+            ? runs
+            : runs.map {
+                var run = $0; run.disturbed = nil; return run
+            }
     }
 
     static func flagNote(_ runs: [RecordedRun], _ honoured: Bool) -> String {

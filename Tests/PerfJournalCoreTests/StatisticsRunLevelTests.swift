@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Results
 @testable import Statistics
 
@@ -34,9 +35,10 @@ import Testing
         for c in reference.cases {
             let values = { (logs: [Double]) in logs.map { RunLevel.Value(log: $0, withinError: 0, rounds: 10) } }
             let prior = c.prior.map { LearnedSpread(spread: $0[0], degreesOfFreedom: Int($0[1])) }
-            let estimate = try #require(RunLevelTest.estimate(
-                before: values(c.before), after: values(c.after), learned: prior,
-                pairs: (c.pairs ?? []).map { (before: $0[0], after: $0[1]) }, confidence: c.confidence))
+            let estimate = try #require(
+                RunLevelTest.estimate(
+                    before: values(c.before), after: values(c.after), learned: prior,
+                    pairs: (c.pairs ?? []).map { (before: $0[0], after: $0[1]) }, confidence: c.confidence))
             let label = "\(c.before.count)/\(c.after.count) prior \(c.prior ?? []) conf \(c.confidence)"
             #expect(Self.close(estimate.shift, c.shift), "\(label): shift")
             #expect(Self.close(estimate.standardError, c.se), "\(label): se")
@@ -69,7 +71,9 @@ import Testing
             disturbed: disturbed)
     }
 
-    static let calibrated = NoiseModel(byBenchmark: ["a": LearnedSpread(spread: 0.02, degreesOfFreedom: 9), "b": LearnedSpread(spread: 0.02, degreesOfFreedom: 9)])
+    static let calibrated = NoiseModel(byBenchmark: [
+        "a": LearnedSpread(spread: 0.02, degreesOfFreedom: 9), "b": LearnedSpread(spread: 0.02, degreesOfFreedom: 9),
+    ])
 
     @Test func aDisturbedSideNeverGivesADirectionalVerdict() {
         let quiet = Comparator.compare(before: [Self.run(["a": 1])], after: [Self.run(["a": 2])], noise: Self.calibrated)
@@ -112,8 +116,11 @@ import Testing
 
     @Test func higherIsBetterFlipsTheVerdict() {
         func rate(_ value: Double) -> MeasuredRun {
-            MeasuredRun(results: [BenchmarkResult(name: "a", unit: "ops/s", samples: [value, value * 1.001, value * 1.002],
-                                                  stats: SummaryStats(samples: [value, value * 1.001, value * 1.002])!)])
+            MeasuredRun(results: [
+                BenchmarkResult(
+                    name: "a", unit: "ops/s", samples: [value, value * 1.001, value * 1.002],
+                    stats: SummaryStats(samples: [value, value * 1.001, value * 1.002])!)
+            ])
         }
         #expect(Comparator.compare(before: [rate(100)], after: [rate(300)], noise: Self.calibrated).benchmarks[0].verdict == .improved)
     }
