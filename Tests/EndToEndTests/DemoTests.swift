@@ -43,7 +43,7 @@ import Testing
             let results = try #require(run["results"] as? [[String: Any]])
             #expect(results.count == 2)
             #expect(results.allSatisfy { (($0["samples"] as? [Double])?.count ?? 0) >= 5 })
-            #expect((run["tests"] as? [String: Any])?["status"] as? String == "passed")
+            #expect((run["tests"] as? [String: Any])?["status"] as? String == "passed", "\(rev): \(note.prefix(3000))")
             #expect((run["bench"] as? [String: Any])?["exit_status"] as? Int == 0)
         }
         let log = try String(contentsOfFile: directory + "/PERFORMANCE.md", encoding: .utf8)
