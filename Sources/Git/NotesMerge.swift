@@ -57,7 +57,8 @@ extension Repository {
             } else {
                 target = try commitNotes(
                     ref: ref, onto: localTip, changes: changes.map { ($0.0, Optional($0.1)) },
-                    parents: [localTip, otherTip].compactMap { $0 }, message: message).oid
+                    parents: [localTip, otherTip].compactMap { $0 }, message: message
+                ).oid
             }
             let code = moveReference(ref, to: target, expected: localTip?.oid, message: message)
             if code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue || code == GIT_EEXISTS.rawValue { continue }
@@ -69,7 +70,9 @@ extension Repository {
     /// One notes commit: the notes of `base` (none when nil) with `changes` applied (a nil text removes
     /// the note), with `parents`. Only the returned commit is meant to be referenced: the changes are
     /// chained onto `base` in memory first, and the final tree is taken from the last link.
-    public func commitNotes(ref: String, onto base: ObjectID?, changes: [(ObjectID, String?)], parents parentIDs: [ObjectID], message: String) throws -> ObjectID {
+    public func commitNotes(ref: String, onto base: ObjectID?, changes: [(ObjectID, String?)], parents parentIDs: [ObjectID], message: String) throws
+        -> ObjectID
+    {
         var chain: OpaquePointer?
         if let base {
             var oid = base.oid

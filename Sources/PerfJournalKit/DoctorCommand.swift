@@ -2,6 +2,7 @@ import Foundation
 import Git
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 /// `perfjournal doctor [--fix] [--json]`: the way out when a note perfjournal cannot read (garbage, a newer
@@ -35,9 +36,11 @@ public enum DoctorCommand {
         let moved = fix && !unreadable.isEmpty ? try store.quarantine(unreadable.map(\.commit)) : []
         let healthy = unreadable.isEmpty || Set(moved) == Set(unreadable.map(\.commit))
         if json {
-            output.write(try JSONText.encode(Report(
-                notes: total, unreadable: unreadable.map { .init(commit: $0.commit.hex, problem: $0.problem.phrase) },
-                moved: moved.map(\.hex), quarantine: NoteStore.quarantineRef)))
+            output.write(
+                try JSONText.encode(
+                    Report(
+                        notes: total, unreadable: unreadable.map { .init(commit: $0.commit.hex, problem: $0.problem.phrase) },
+                        moved: moved.map(\.hex), quarantine: NoteStore.quarantineRef)))
             return healthy
         }
         if unreadable.isEmpty {
@@ -46,8 +49,9 @@ public enum DoctorCommand {
         }
         for note in unreadable { output.line(note.description) }
         if fix {
-            output.line("moved \(moved.count) unreadable note\(moved.count == 1 ? "" : "s") to \(NoteStore.quarantineRef); "
-                + "`git notes --ref=perfjournal-quarantine show <commit>` prints one")
+            output.line(
+                "moved \(moved.count) unreadable note\(moved.count == 1 ? "" : "s") to \(NoteStore.quarantineRef); "
+                    + "`git notes --ref=perfjournal-quarantine show <commit>` prints one")
         } else {
             output.line("\(unreadable.count) of \(total) notes cannot be read; `perfjournal doctor --fix` moves them to \(NoteStore.quarantineRef)")
         }

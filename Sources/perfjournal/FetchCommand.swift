@@ -17,6 +17,8 @@ struct FetchCommand: ParsableCommand {
     @Argument(help: "The remote's name, URL or path.") var remote: String = "origin"
 
     func run() throws {
-        try execute { try PerfJournalKit.FetchCommand.run(at: repository.directory, remote: remote, output: FileOutput.standardOutput, warnings: FileOutput.standardError) }
+        try execute {
+            try PerfJournalKit.FetchCommand.run(at: repository.directory, remote: remote, output: FileOutput.standardOutput, warnings: FileOutput.standardError)
+        }
     }
 }

@@ -227,9 +227,11 @@ import Testing
             let result = try repo.perfjournal("record", "HEAD", "--results", big, in: disk)
             if result.status == 0 { break }  // enough room: the run is stored
             failures += 1
-            BadInputTests.expectOneLineError(result, exit: 9, mentioning: [
-                "no space left on device (writing the note on \(head)): nothing was stored",
-            ])
+            BadInputTests.expectOneLineError(
+                result, exit: 9,
+                mentioning: [
+                    "no space left on device (writing the note on \(head)): nothing was stored"
+                ])
             #expect(try repo.git("rev-parse", "refs/notes/perfjournal", in: disk).stdout == tip, "free \(freeKB) KB")
             #expect(try repo.git("reflog", "show", "refs/notes/perfjournal", in: disk).stdout == reflog, "free \(freeKB) KB")
             #expect(Self.objectFiles(disk) == objects, "free \(freeKB) KB: the attempt left objects")
@@ -244,9 +246,10 @@ import Testing
     static func objectFiles(_ repository: String) -> Set<String> {
         let root = repository + "/.git/objects"
         let all = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
-        return Set(all.filter { name in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory) && !isDirectory.boolValue
-        })
+        return Set(
+            all.filter { name in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory) && !isDirectory.boolValue
+            })
     }
 }
