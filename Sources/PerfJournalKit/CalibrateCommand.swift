@@ -40,7 +40,7 @@ public enum CalibrateCommand {
     ) throws -> Report {
         let workspace = try Workspace.open(at: path)
         let config = try workspace.config()
-        try TrustStore(workspace: workspace).requireTrusted(config)
+        try TrustGate.require(workspace, config, for: "calibrate")
         let commit: ObjectID
         if let revision {
             commit = try workspace.resolve(revision)
