@@ -16,6 +16,7 @@ public struct Config: Sendable, Equatable {
     public var rules: RulesConfig
     public var log: LogConfig
     public var daemon: DaemonConfig
+    public var profile: ProfileConfig
     public var source: ConfigSource
     /// Hex SHA-256 of a canonical rendering of perfjournal's own table (keys sorted, values typed), so
     /// `perfjournal trust` approves exactly what will run: comments, formatting and the rest of
@@ -52,7 +53,7 @@ public struct Config: Sendable, Equatable {
     public init(
         bench: BenchConfig, test: TestConfig? = nil, watch: WatchConfig = .init(), stats: StatsConfig = .init(),
         rules: RulesConfig = .init(), log: LogConfig = .init(), daemon: DaemonConfig = .init(),
-        source: ConfigSource = .init(path: Config.fileName, isPyproject: false), contentHash: String = ""
+        profile: ProfileConfig = .init(), source: ConfigSource = .init(path: Config.fileName, isPyproject: false), contentHash: String = ""
     ) {
         self.bench = bench
         self.test = test
@@ -61,6 +62,7 @@ public struct Config: Sendable, Equatable {
         self.rules = rules
         self.log = log
         self.daemon = daemon
+        self.profile = profile
         self.source = source
         self.contentHash = contentHash
     }
@@ -207,10 +209,24 @@ public struct RulesConfig: Sendable, Equatable {
     /// Optional command that prints the public API, to detect API changes.
     public var apiCommand: String?
     public var changelog: String
+    /// Rule `hot-path`: an optimization whose changed functions each take less than `hotThreshold` of
+    /// every benchmark's cumulative time (in the parent's profile) optimizes cold code.
+    public var hotThreshold: Double
+    public var hotPath: HotPathMode
+
+    public enum HotPathMode: String, Sendable, Equatable, CaseIterable {
+        /// Reported; `check` still passes.
+        case warn
+        /// Fails `check`.
+        case fail
+        case off
+    }
 
     public init(mode: Mode = .perf, ignore: [String] = RulesConfig.defaultIgnore,
                 maxFiles: Int = 4, maxSymbols: Int = 6, maxModules: Int = 1, apiCommand: String? = nil,
-                changelog: String = "CHANGELOG.md") {
+                changelog: String = "CHANGELOG.md", hotThreshold: Double = 0.01, hotPath: HotPathMode = .warn) {
+        self.hotThreshold = hotThreshold
+        self.hotPath = hotPath
         self.mode = mode
         self.ignore = ignore
         self.maxFiles = maxFiles
@@ -229,6 +245,36 @@ public struct LogConfig: Sendable, Equatable {
     public init(path: String = "PERFORMANCE.md", autoWrite: Bool = false) {
         self.path = path
         self.autoWrite = autoWrite
+    }
+}
+
+/// `[profile]`: the cProfile capture that comes with every pytest-benchmark run.
+public struct ProfileConfig: Sendable, Equatable {
+    /// How many calls pytest-benchmark's profiled pass makes: a number, or "auto" (one timed round's worth).
+    public enum Loops: Sendable, Equatable {
+        case auto
+        case count(Int)
+        /// The value of `--benchmark-cprofile-loops`.
+        public var argument: String {
+            switch self {
+            case .auto: return "auto"
+            case .count(let n): return String(n)
+            }
+        }
+    }
+
+    public enum Memory: String, Sendable, Equatable, CaseIterable {
+        case tracemalloc, memray, off
+    }
+
+    public var enabled: Bool
+    public var loops: Loops
+    public var memory: Memory
+
+    public init(enabled: Bool = true, loops: Loops = .auto, memory: Memory = .tracemalloc) {
+        self.enabled = enabled
+        self.loops = loops
+        self.memory = memory
     }
 }
 

@@ -24,6 +24,7 @@ enum ConfigSchema {
         Section(name: "rules", doc: "The one-change-per-optimization discipline."),
         Section(name: "log", doc: "The human-readable performance log."),
         Section(name: "daemon", doc: "The background runner."),
+        Section(name: "profile", doc: "The cProfile and peak-memory capture that comes with every pytest-benchmark run."),
     ]}
 
     static var keys: [ConfigKey] {
@@ -69,11 +70,21 @@ enum ConfigSchema {
             .init("rules.api_command", \.rules.apiCommand, .optional(.command), example: "\"python tools/print_api.py\"",
                   doc: "Command printing the public API, to catch API changes (optional)."),
             .init("rules.changelog", \.rules.changelog, .nonEmptyString, doc: "The changelog file."),
+            .init("rules.hot_threshold", \.rules.hotThreshold, .number(above: 0, below: 1),
+                  doc: "Rule hot-path: a changed function below this share of every benchmark's time (0.01 = 1%) is cold."),
+            .init("rules.hot_path", \.rules.hotPath, .choice(RulesConfig.HotPathMode.self),
+                  doc: "\"warn\": an optimization of cold code is reported; \"fail\": check fails; \"off\"."),
 
             .init("log.path", \.log.path, .nonEmptyString, doc: "The performance log file."),
             .init("log.auto_write", \.log.autoWrite, .boolean, doc: "Update the log automatically whenever a result is recorded."),
 
             .init("daemon.autostart", \.daemon.autostart, .boolean, doc: "Start the daemon from the git hooks when it is not running."),
+
+            .init("profile.enabled", \.profile.enabled, .boolean, doc: "Profile every pytest-benchmark run (after its timed rounds)."),
+            .init("profile.loops", \.profile.loops, .profileLoops,
+                  doc: "Calls in the profiled pass: a number, or \"auto\" (as many as one timed round)."),
+            .init("profile.memory", \.profile.memory, .choice(ProfileConfig.Memory.self),
+                  doc: "Peak memory per benchmark: \"tracemalloc\", \"memray\" (when installed) or \"off\"."),
         ]
     }
 
@@ -336,6 +347,16 @@ extension ValueType where T == [String: Double] {
         }, encode: { map in
             map.keys.sorted().map { TOMLValue.quoted($0) + " = " + ValueType<Double>.formatNumber(map[$0] ?? 0) }
         }, isTable: true)
+    }
+}
+
+extension ValueType where T == ProfileConfig.Loops {
+    static var profileLoops: ValueType {
+        .simple("an integer >= 1 or \"auto\"", { v in
+            if v.string == "auto" { return .auto }
+            guard let i = v.integer, i >= 1, let n = Int(exactly: i) else { return nil }
+            return .count(n)
+        }, { $0 == .auto ? "\"auto\"" : $0.argument })
     }
 }
 

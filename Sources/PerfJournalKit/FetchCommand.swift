@@ -30,6 +30,12 @@ public enum FetchCommand {
             warnings.line("your note on \(note.commit.short) \(note.problem.phrase); \(remote)'s runs on it were not merged; \(NoteCodec.doctorHint)")
         }
         output.line(merged == 0 ? "notes up to date with \(remote)" : "merged runs on \(merged) commit\(merged == 1 ? "" : "s") from \(remote)")
-        output.line("share yours: git push \(remote) \(NoteStore.ref)")
+        // Profiles live in their own ref, merged the same way; a remote without any is no error.
+        let profilesTracking = "refs/notes/perfjournal-profiles-remotes/" + String(safeName)
+        if (try? workspace.repository.fetch(remote: remote, refspecs: ["+\(ProfileStore.ref):\(profilesTracking)"])) != nil {
+            let profiles = try ProfileStore.merge(from: profilesTracking, into: workspace.repository)
+            if profiles > 0 { output.line("merged profiles on \(profiles) commit\(profiles == 1 ? "" : "s") from \(remote)") }
+        }
+        output.line("share yours: git push \(remote) \(NoteStore.ref) \(ProfileStore.ref)")
     }
 }

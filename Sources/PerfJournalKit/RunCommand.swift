@@ -46,6 +46,7 @@ public enum RunCommand {
             do {
                 let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, runID: runID, progress: progress)
                 try workspace.store.append(run, to: commit)
+                ProfileCapture.store(run, in: workspace, progress: progress)
                 jobs.finish(decision, stored: true)
                 output.line(RunSummary.oneLine(run, commit: commit))
                 if let warning = failedBaselineWarning(run) { progress.line(warning) }

@@ -49,6 +49,7 @@ package enum Rerun {
                 run.session = session
                 run.order = order
                 try workspace.store.append(run, to: commit)
+                ProfileCapture.store(run, in: workspace, progress: progress)
             }
             withExtendedLifetime(lock) {}
             sides = try Sides.resolve(before: a.hex, after: b.hex, workspace: workspace, allowCrossMachine: allowCrossMachine)

@@ -53,9 +53,17 @@ public enum Measurement {
         progress.line("  bench: \(config.bench.command)")
         appendToLog(logPath, "$ \(config.bench.command)\n")
         let benchLogStart = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
-        let load = MachineLoad.start()
-        let bench = try CommandRunner.run(
-            config.bench.command, in: checkout, logPath: logPath, timeout: config.bench.timeout, environment: environment)
+        // The profile's options and plugin go in through the environment; the command stays the user's.
+        var profiling = ProfileCapture.plan(config: config, stateDirectory: workspace.stateDirectory, runID: id, environment: environment)
+        var load = MachineLoad.start()
+        var bench = try CommandRunner.run(
+            config.bench.command, in: checkout, logPath: logPath, timeout: config.bench.timeout, environment: profiling?.environment ?? environment)
+        if profiling != nil && bench.exitStatus != 0 && ProfileCapture.optionsRefused(log: readLog(logPath, from: benchLogStart)) {
+            progress.line("  warning: this pytest-benchmark cannot profile (--benchmark-cprofile-dump needs 5.0 or later); measuring again without a profile")
+            profiling = nil
+            load = MachineLoad.start()
+            bench = try CommandRunner.run(config.bench.command, in: checkout, logPath: logPath, timeout: config.bench.timeout, environment: environment)
+        }
         let conditions = load.stop(cpuSeconds: bench.cpuSeconds)
         let benchRecord = CommandRecord(command: config.bench.command, exitStatus: bench.exitStatus, duration: bench.duration, timedOut: bench.timedOut)
         if bench.timedOut {
@@ -82,6 +90,7 @@ public enum Measurement {
             throw PerfJournalError(.resultFile, file: resultsPath, "the benchmark command succeeded but wrote no results file (check bench.results)")
         }
         let results = try ResultFileReader.read(path: resultsPath, format: config.bench.format)
+        profiling?.convert(checkout: checkout, logPath: logPath, progress: progress)
 
         var tests: TestOutcome?
         if let test = config.test, runTests {

@@ -93,6 +93,7 @@ public struct JobRunner {
         do {
             let run = try Measurement.measure(commit, in: workspace, config: config, baseline: false, runID: runID, progress: progress)
             try workspace.store.append(run, to: commit)
+            ProfileCapture.store(run, in: workspace, progress: progress)
             queue.remove(entry.path)
             if run.disturbed != nil { try DisturbedRetry.schedule(commit, tree: info.tree, queue: queue, workspace: workspace, progress: progress) }
             Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)

@@ -1,0 +1,100 @@
+import Foundation
+import Git
+import Support
+
+/// Profiles in `refs/notes/perfjournal-profiles`, apart from the timing notes so that those stay small and
+/// either ref can be pushed on its own: one note per commit, compact JSON `{"schema", "runs": {run id:
+/// RunProfile}}`. Written the way `NoteStore` writes runs (a compare-and-swap on the ref, so concurrent
+/// writers lose nothing), and merged from other clones by `perfjournal fetch` (a union by run id).
+public struct ProfileStore {
+    public static let ref = "refs/notes/perfjournal-profiles"
+    public let repository: Repository
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// Where a run keeps its raw dumps, manifest and converted profile: `.git/perfjournal/profiles/<run id>`.
+    public static func runDirectory(stateDirectory: String, runID: String) -> String {
+        stateDirectory + "/profiles/" + runID
+    }
+
+    /// The converted profile `Measurement` leaves in the run directory until the run is stored.
+    public static let pendingFile = "profile.json"
+
+    public func note(at commit: ObjectID) throws -> ProfileNote? {
+        guard let text = try repository.noteText(ref: Self.ref, commit: commit) else { return nil }
+        return try Self.decode(text, commit: commit)
+    }
+
+    /// The profile of `run`, looked up on the commit it was measured at (a run carried over to a rewritten
+    /// commit keeps its original `commit`). Nil when there is none or it cannot be read.
+    public func profile(of run: Run) -> RunProfile? {
+        guard let commit = ObjectID(hex: run.commit) else { return nil }
+        return (try? note(at: commit))??.runs[run.id]
+    }
+
+    /// Adds `profile` for `runID` to the note on `commit`; a run id already there is left as it is.
+    public func append(_ profile: RunProfile, runID: String, to commit: ObjectID) throws {
+        do {
+            try repository.updateNote(ref: Self.ref, commit: commit, message: "perfjournal: profile \(commit.short)") { current in
+                var note = try current.map { try Self.decode($0, commit: commit) } ?? ProfileNote()
+                if note.runs[runID] != nil { return nil }
+                note.runs[runID] = profile
+                return try Self.encode(note)
+            }
+        } catch let error as GitError {
+            throw PerfJournalError(.store, file: Self.ref, "could not store the profile on \(commit.short): \(error)")
+        }
+    }
+
+    /// Stores the profile `Measurement` converted for `run`, if there is one. Returns the note's bytes for
+    /// this run (0 when there was nothing to store).
+    @discardableResult
+    public func storePending(for run: Run, stateDirectory: String) throws -> Int {
+        let path = Self.runDirectory(stateDirectory: stateDirectory, runID: run.id) + "/" + Self.pendingFile
+        guard let data = FileManager.default.contents(atPath: path), let commit = ObjectID(hex: run.commit) else { return 0 }
+        let profile = try JSONDecoder().decode(RunProfile.self, from: data)
+        try append(profile, runID: run.id, to: commit)
+        return try Self.encode(ProfileNote(runs: [run.id: profile])).utf8.count
+    }
+
+    public static func encode(_ note: ProfileNote) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(note), as: UTF8.self) + "\n"
+    }
+
+    public static func decode(_ text: String, commit: ObjectID) throws -> ProfileNote {
+        do {
+            let note = try JSONDecoder().decode(ProfileNote.self, from: Data(text.utf8))
+            guard note.schema <= ProfileNote.currentSchema else {
+                throw PerfJournalError(.store, file: ref, "profile note on \(commit.short) has schema \(note.schema); this perfjournal reads up to \(ProfileNote.currentSchema) (upgrade perfjournal)")
+            }
+            return note
+        } catch let error as PerfJournalError {
+            throw error
+        } catch {
+            throw PerfJournalError(.store, file: ref, "profile note on \(commit.short) is not a perfjournal profile note: \(NoteCodec.describe(error))")
+        }
+    }
+
+    /// Merges the profile notes ref `other` (another clone's, fetched) into ours: a union of notes by
+    /// commit, and inside a note a union by run id. Returns how many notes changed.
+    public static func merge(from other: String, into repository: Repository) throws -> Int {
+        do {
+            return try repository.mergeNotes(ref: ref, from: other, message: "perfjournal: merge \(other)") { ours, theirs in
+                guard let ours else { return theirs }
+                let placeholder = ObjectID(hex: String(repeating: "0", count: 40))!
+                var note = try decode(ours, commit: placeholder)
+                let incoming = try decode(theirs, commit: placeholder)
+                let new = incoming.runs.filter { note.runs[$0.key] == nil }
+                if new.isEmpty { return ours }
+                note.runs.merge(new) { mine, _ in mine }
+                return try encode(note)
+            }
+        } catch let error as GitError {
+            throw PerfJournalError(.store, file: ref, "cannot merge \(other): \(error.message)")
+        }
+    }
+}
