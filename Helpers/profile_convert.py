@@ -59,6 +59,11 @@ def relative_file(path, prefixes, cache):
     return result
 
 
+def _round(seconds):
+    # Six significant digits: well under cProfile's own resolution, and half the bytes in the note.
+    return float("%.6g" % seconds)
+
+
 def is_profiler_artifact(key):
     return key[0] == "~" and "_lsprof.Profiler" in key[2]
 
@@ -95,20 +100,20 @@ def convert_stats(raw, loops, root, max_functions=300, coverage=0.995, keep_all=
     for i, key in enumerate(kept):
         pcalls, calls, tottime, cumtime, callers = entries[key]
         functions.append([relative_file(key[0], prefixes, cache), key[2], key[1], pcalls, calls,
-                          tottime / loops, cumtime / loops])
+                          _round(tottime / loops), _round(cumtime / loops)])
         for caller, stats in (callers or {}).items():
             j = index.get(caller)
             if j is None:
                 continue
             # cProfile gives (pcalls, calls, tottime, cumtime) per caller; older profile gives a count.
             if isinstance(stats, tuple):
-                edges.append([j, i, stats[1], stats[3] / loops])
+                edges.append([j, i, stats[1], _round(stats[3] / loops)])
             else:
                 edges.append([j, i, stats, 0.0])
     edges.sort()
     return {
         "loops": loops,
-        "total_seconds": total / loops,
+        "total_seconds": _round(total / loops),
         "omitted": len(entries) - len(kept),
         "functions": functions,
         "edges": edges,

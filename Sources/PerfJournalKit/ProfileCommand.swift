@@ -1,0 +1,335 @@
+import Foundation
+import Git
+import Store
+import Support
+
+import protocol Support.OutputStream
+
+/// `perfjournal profile [REV]`: where a commit's benchmarks spend their time, from the profile stored with
+/// its newest profiled run; `perfjournal profile A B`: what changed between two commits, function by
+/// function. Read-only: it runs nothing (the dumps were converted when the run was made).
+public enum ProfileCommand {
+    public struct Options: Sendable {
+        public var benchmark: String?
+        public var top: Int?
+        public var json = false
+        /// Write a speedscope file (stacks estimated from caller→callee totals).
+        public var speedscope: String?
+        /// Copy the raw `.prof` dumps here (for snakeviz).
+        public var prof: String?
+
+        public init(benchmark: String? = nil, top: Int? = nil, json: Bool = false, speedscope: String? = nil, prof: String? = nil) {
+            self.benchmark = benchmark
+            self.top = top
+            self.json = json
+            self.speedscope = speedscope
+            self.prof = prof
+        }
+    }
+
+    public static func run(at path: String, revisions: [String], options: Options, output: OutputStream, progress: OutputStream) throws {
+        let workspace = try Workspace.open(at: path)
+        guard revisions.count <= 2 else { throw PerfJournalError(.usage, "profile takes one revision, or two to compare") }
+        let names = revisions.isEmpty ? ["HEAD"] : revisions
+        var sides: [(label: String, commit: ObjectID, run: Run, profile: RunProfile)] = []
+        for name in names {
+            let commit = try workspace.resolve(name)
+            guard let found = try ProfileLookup.latest(at: commit, in: workspace.repository) else {
+                throw PerfJournalError(
+                    .notMeasured, file: ProfileStore.ref,
+                    "no profile stored for \(commit.short) (profiles come with `perfjournal run` of a pytest-benchmark suite, [profile] enabled = true; another clone's arrive with `perfjournal fetch`)")
+            }
+            sides.append((name, commit, found.run, filter(found.profile, options.benchmark)))
+        }
+        if let benchmark = options.benchmark, sides.allSatisfy({ $0.profile.benchmarks.isEmpty }) {
+            throw PerfJournalError(.usage, "no profiled benchmark matches '\(benchmark)'")
+        }
+        if let directory = options.prof {
+            try writeDumps(sides.map { ($0.label, $0.commit, $0.run, $0.profile) }, to: directory, workspace: workspace, progress: progress)
+        }
+        if let file = options.speedscope {
+            let document = Speedscope.document(sides.map { ($0.commit.short, $0.profile) })
+            try AtomicFile.write(try JSONText.encode(document), to: file)
+            progress.line("wrote \(file) (speedscope; stacks are estimated: cProfile keeps caller→callee totals, not stacks)")
+        }
+        if sides.count == 1 {
+            let side = sides[0]
+            if options.json {
+                output.write(try JSONText.encode(SingleJSON(commit: side.commit.hex, profile: side.profile, top: options.top)))
+            } else {
+                output.write(text(commit: side.commit, run: side.run, profile: side.profile, top: options.top ?? 15))
+            }
+        } else {
+            let diff = ProfileDiff.compare(sides[0].profile, sides[1].profile)
+            if options.json {
+                output.write(try JSONText.encode(DiffJSON(before: sides[0].commit.hex, after: sides[1].commit.hex, diff: diff, top: options.top)))
+            } else {
+                output.write(text(before: sides[0].commit, after: sides[1].commit, diff: diff, top: options.top ?? 10))
+            }
+        }
+    }
+
+    /// Benchmarks named exactly `name`, else those whose name contains it.
+    static func filter(_ profile: RunProfile, _ name: String?) -> RunProfile {
+        guard let name else { return profile }
+        var out = profile
+        let exact = profile.benchmarks.filter { $0.name == name }
+        out.benchmarks = exact.isEmpty ? profile.benchmarks.filter { $0.name.contains(name) } : exact
+        return out
+    }
+
+    static func sorted(_ b: BenchmarkProfile) -> [ProfiledFunction] {
+        b.functions.sorted { $0.cumulativeSeconds != $1.cumulativeSeconds ? $0.cumulativeSeconds > $1.cumulativeSeconds : $0.selfSeconds > $1.selfSeconds }
+    }
+
+    static func share(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+
+    static func memory(_ bytes: Int) -> String {
+        let b = Double(bytes)
+        let kib = 1024.0, mib = kib * 1024, gib = mib * 1024
+        if b >= gib { return String(format: "%.1f GiB", b / gib) }
+        if b >= mib { return String(format: "%.1f MiB", b / mib) }
+        if b >= kib { return String(format: "%.1f KiB", b / kib) }
+        return "\(bytes) B"
+    }
+
+    static func text(commit: ObjectID, run: Run, profile: RunProfile, top: Int) -> String {
+        var out = "profile of \(commit.short) (run \(run.id.prefix(8)), \(run.time)\(profile.python.map { ", Python \($0)" } ?? ""))\n"
+        for b in profile.benchmarks {
+            var facts: [String] = []
+            if let total = b.totalSeconds { facts.append("\(Display.seconds(total)) a call under the profiler") }
+            if let loops = b.loops { facts.append("\(loops) loop\(loops == 1 ? "" : "s")") }
+            if let peak = b.peakMemoryBytes { facts.append("peak memory \(memory(peak))") }
+            out += "\n\(b.name): \(facts.joined(separator: ", "))\n"
+            guard b.hasFunctions else { out += "  (no function profile)\n"; continue }
+            let loops = Double(max(1, b.loops ?? 1))
+            var rows = [["cum", "self", "cumulative", "self time", "calls", "function"]]
+            for f in sorted(b).prefix(top) {
+                rows.append([
+                    share(b.cumulativeShare(f)), share(b.selfShare(f)), Display.seconds(f.cumulativeSeconds), Display.seconds(f.selfSeconds),
+                    Display.significant(Double(f.calls) / loops).replacingOccurrences(of: ".00", with: ""), "\(f.key):\(f.line)",
+                ])
+            }
+            out += Display.table(rows, rightAligned: [0, 1, 2, 3, 4]).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+        }
+        return out
+    }
+
+    static func text(before: ObjectID, after: ObjectID, diff: ProfileDiff, top: Int) -> String {
+        var out = "profile \(before.short) → \(after.short)\n"
+        for b in diff.benchmarks {
+            let totals = [b.before?.totalSeconds, b.after?.totalSeconds].map { $0.map(Display.seconds) ?? "–" }
+            out += "\n\(b.name): \(totals[0]) → \(totals[1]) a call under the profiler"
+            if let a = b.before?.peakMemoryBytes, let c = b.after?.peakMemoryBytes { out += ", peak memory \(memory(a)) → \(memory(c))" }
+            out += "\n"
+            var rows = [["change", "cum before", "cum after", "function"]]
+            for f in b.functions.prefix(top) {
+                rows.append([
+                    (f.changeSeconds >= 0 ? "+" : "−") + Display.seconds(abs(f.changeSeconds)),
+                    f.before.map { share($0.cumulativeShare) } ?? "new", f.after.map { share($0.cumulativeShare) } ?? "gone", f.key,
+                ])
+            }
+            out += Display.table(rows, rightAligned: [0, 1, 2]).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+        }
+        return out
+    }
+
+    static func writeDumps(_ sides: [(String, ObjectID, Run, RunProfile)], to directory: String, workspace: Workspace, progress: OutputStream) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var written = 0, missing = 0
+        for (_, commit, run, profile) in sides {
+            let runDirectory = ProfileStore.runDirectory(stateDirectory: workspace.stateDirectory, runID: run.id)
+            for b in profile.benchmarks {
+                guard let dump = b.dump, FileManager.default.fileExists(atPath: runDirectory + "/" + dump) else { missing += 1; continue }
+                let slug = String(b.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" })
+                let target = "\(directory)/\(commit.short)-\(slug).prof"
+                try? FileManager.default.removeItem(atPath: target)
+                try FileManager.default.copyItem(atPath: runDirectory + "/" + dump, toPath: target)
+                written += 1
+            }
+        }
+        progress.line("wrote \(written) .prof file\(written == 1 ? "" : "s") to \(directory) (open one with snakeviz)")
+        if missing > 0 {
+            progress.line("\(missing) dump\(missing == 1 ? " is" : "s are") not on this machine (raw dumps stay in the clone that ran them)")
+        }
+    }
+
+    // MARK: - JSON
+
+    struct FunctionJSON: Encodable {
+        var function, file, name: String
+        var line: Int
+        var calls: Double
+        var self_seconds, cumulative_seconds, self_share, cumulative_share: Double
+    }
+
+    struct BenchmarkJSON: Encodable {
+        var name: String
+        var total_seconds: Double?
+        var peak_memory_bytes: Int?
+        var loops: Int?
+        var functions: [FunctionJSON]
+
+        func encode(to encoder: any Encoder) throws {
+            enum K: String, CodingKey { case name, total_seconds, peak_memory_bytes, loops, functions }
+            var c = encoder.container(keyedBy: K.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(total_seconds, forKey: .total_seconds)
+            try c.encode(peak_memory_bytes, forKey: .peak_memory_bytes)
+            try c.encode(loops, forKey: .loops)
+            try c.encode(functions, forKey: .functions)
+        }
+    }
+
+    struct SingleJSON: Encodable {
+        var commit: String
+        var benchmarks: [BenchmarkJSON]
+
+        init(commit: String, profile: RunProfile, top: Int?) {
+            self.commit = commit
+            benchmarks = profile.benchmarks.map { b in
+                let loops = Double(max(1, b.loops ?? 1))
+                let functions = sorted(b).prefix(top ?? Int.max).map { f in
+                    FunctionJSON(
+                        function: f.key, file: f.file, name: f.name, line: f.line, calls: Double(f.calls) / loops, self_seconds: f.selfSeconds,
+                        cumulative_seconds: f.cumulativeSeconds, self_share: b.selfShare(f), cumulative_share: b.cumulativeShare(f))
+                }
+                return BenchmarkJSON(name: b.name, total_seconds: b.totalSeconds, peak_memory_bytes: b.peakMemoryBytes, loops: b.loops, functions: Array(functions))
+            }
+        }
+    }
+
+    struct SideJSON: Encodable {
+        var line: Int
+        var calls, self_seconds, cumulative_seconds, self_share, cumulative_share: Double
+        init(_ s: ProfileDiff.Side) {
+            line = s.line
+            calls = s.calls
+            self_seconds = s.selfSeconds
+            cumulative_seconds = s.cumulativeSeconds
+            self_share = s.selfShare
+            cumulative_share = s.cumulativeShare
+        }
+    }
+
+    struct ChangeJSON: Encodable {
+        var change: ProfileDiff.FunctionChange
+        func encode(to encoder: any Encoder) throws {
+            enum K: String, CodingKey { case function, file, name, before, after, change_seconds, share_change }
+            var c = encoder.container(keyedBy: K.self)
+            try c.encode(change.key, forKey: .function)
+            try c.encode(change.file, forKey: .file)
+            try c.encode(change.name, forKey: .name)
+            try c.encode(change.before.map(SideJSON.init), forKey: .before)
+            try c.encode(change.after.map(SideJSON.init), forKey: .after)
+            try c.encode(change.changeSeconds, forKey: .change_seconds)
+            try c.encode(change.shareChange, forKey: .share_change)
+        }
+    }
+
+    struct DiffBenchmarkJSON: Encodable {
+        var b: ProfileDiff.Benchmark
+        var top: Int?
+        func encode(to encoder: any Encoder) throws {
+            enum K: String, CodingKey {
+                case name, before_total_seconds, after_total_seconds, before_peak_memory_bytes, after_peak_memory_bytes, functions
+            }
+            var c = encoder.container(keyedBy: K.self)
+            try c.encode(b.name, forKey: .name)
+            try c.encode(b.before?.totalSeconds, forKey: .before_total_seconds)
+            try c.encode(b.after?.totalSeconds, forKey: .after_total_seconds)
+            try c.encode(b.before?.peakMemoryBytes, forKey: .before_peak_memory_bytes)
+            try c.encode(b.after?.peakMemoryBytes, forKey: .after_peak_memory_bytes)
+            try c.encode(b.functions.prefix(top ?? Int.max).map(ChangeJSON.init), forKey: .functions)
+        }
+    }
+
+    struct DiffJSON: Encodable {
+        var before: String
+        var after: String
+        var benchmarks: [DiffBenchmarkJSON]
+        init(before: String, after: String, diff: ProfileDiff, top: Int?) {
+            self.before = before
+            self.after = after
+            benchmarks = diff.benchmarks.map { DiffBenchmarkJSON(b: $0, top: top) }
+        }
+    }
+}
+
+/// A speedscope document (https://www.speedscope.app/file-format-schema.json) from cProfile's totals.
+/// pstats keeps caller→callee totals, not stacks, so every stack here is estimated: a callee's time is
+/// split among its callers by their edges' cumulative time, and recursion is cut.
+enum Speedscope {
+    struct Frame: Encodable { var name: String; var file: String; var line: Int }
+    struct Profile: Encodable {
+        var type = "sampled"
+        var name: String
+        var unit = "seconds"
+        var startValue = 0.0
+        var endValue: Double
+        var samples: [[Int]]
+        var weights: [Double]
+    }
+    struct Shared: Encodable { var frames: [Frame] }
+    struct Document: Encodable {
+        var schema = "https://www.speedscope.app/file-format-schema.json"
+        var name: String
+        var exporter = "perfjournal"
+        var shared: Shared
+        var profiles: [Profile]
+        enum CodingKeys: String, CodingKey {
+            case schema = "$schema"
+            case name, exporter, shared, profiles
+        }
+    }
+
+    static func document(_ sides: [(label: String, profile: RunProfile)]) -> Document {
+        var frames: [Frame] = []
+        var frameIndex: [String: Int] = [:]
+        var profiles: [Profile] = []
+        for (label, profile) in sides {
+            for b in profile.benchmarks where b.hasFunctions {
+                var ids: [Int] = []
+                for f in b.functions {
+                    let key = "\(f.key):\(f.line)"
+                    if let id = frameIndex[key] { ids.append(id); continue }
+                    frameIndex[key] = frames.count
+                    ids.append(frames.count)
+                    frames.append(Frame(name: f.name, file: f.file, line: f.line))
+                }
+                let (samples, weights) = stacks(b, frameIDs: ids)
+                profiles.append(Profile(
+                    name: "\(label) \(b.name) (stacks estimated from cProfile caller→callee totals)",
+                    endValue: weights.reduce(0, +), samples: samples, weights: weights))
+            }
+        }
+        return Document(name: "perfjournal profile (estimated stacks)", shared: Shared(frames: frames), profiles: profiles)
+    }
+
+    /// One sample per estimated stack, weighted by the self time spent there.
+    static func stacks(_ b: BenchmarkProfile, frameIDs: [Int]) -> ([[Int]], [Double]) {
+        var children: [Int: [(Int, Double)]] = [:]
+        var hasCaller = Set<Int>()
+        for e in b.edges where e.caller != e.callee && e.caller < b.functions.count && e.callee < b.functions.count {
+            children[e.caller, default: []].append((e.callee, e.cumulativeSeconds))
+            hasCaller.insert(e.callee)
+        }
+        var samples: [[Int]] = []
+        var weights: [Double] = []
+        func walk(_ node: Int, _ time: Double, _ path: [Int]) {
+            let f = b.functions[node]
+            let fraction = f.cumulativeSeconds > 0 ? min(1, time / f.cumulativeSeconds) : 0
+            let stack = path + [frameIDs[node]]
+            let own = f.selfSeconds * fraction
+            if own > 0 { samples.append(stack); weights.append(own) }
+            guard path.count < 64 else { return }
+            for (child, edgeTime) in children[node] ?? [] where !path.contains(frameIDs[child]) {
+                walk(child, edgeTime * fraction, stack)
+            }
+        }
+        for root in b.functions.indices where !hasCaller.contains(root) {
+            walk(root, b.functions[root].cumulativeSeconds, [])
+        }
+        return (samples, weights)
+    }
+}
