@@ -105,6 +105,7 @@ public struct Checklist: Codable, Sendable, Equatable {
             case .pass: passing += 1
             case .fail: failing.append(evidence)
             case .unknown: unknown.append(evidence)
+            case .warn: passing += 1
             }
         }
         let judged = passing + failing.count + unknown.count

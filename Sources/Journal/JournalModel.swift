@@ -127,7 +127,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         switch check.rule(.tests)?.status {
         case .pass: tests = .pass
         case .fail: tests = .fail
-        case .unknown, nil: tests = .unknown
+        case .unknown, .warn, nil: tests = .unknown
         }
         flags = Self.flags(check)
     }

@@ -49,7 +49,7 @@ public enum CheckCommand {
             lines.append("\(check.commit.prefix(7)) \(check.subject)  [\(check.kind.rawValue)]")
             for name in RuleName.allCases {
                 guard let outcome = check.rule(name) else { continue }
-                let mark = outcome.status == .pass ? "✓" : outcome.status == .fail ? "✗" : "–"
+                let mark = outcome.status == .pass ? "✓" : outcome.status == .fail ? "✗" : outcome.status == .warn ? "!" : "–"
                 lines.append("  \(mark) \(name.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(outcome.reason)")
             }
             if check.rule(.oneChange)?.status == .fail, let finding = check.oneChange {

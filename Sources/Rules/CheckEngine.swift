@@ -311,9 +311,10 @@ final class Context {
             rules[RuleName.baseline.rawValue] = judged.baseline
             (reference, comparison) = try compareWithReference(id, note: note)
             rules[RuleName.improvement.rawValue] = improvementRule(comparison, measured: run != nil, reference: reference)
+            rules[RuleName.hotPath.rawValue] = hotPathRule(symbols, parent: commit.parents.first, reference: reference)
         } else {
             let why = kind == .merge ? "merge commit (compared against its first parent; not a journal entry)" : "not an optimization commit"
-            for rule in [RuleName.oneChange, .baseline, .improvement] { rules[rule.rawValue] = RuleOutcome(.unknown, why) }
+            for rule in [RuleName.oneChange, .baseline, .improvement, .hotPath] { rules[rule.rawValue] = RuleOutcome(.unknown, why) }
             if kind == .merge, let parent = commit.parents.first, note != nil {
                 (reference, comparison) = try compare(id, with: parent, note: note)
             }
@@ -322,6 +323,51 @@ final class Context {
             commit: id.hex, subject: commit.subject, kind: kind, rules: rules, title: message.title, body: message.body,
             reference: reference?.hex, comparison: comparison, measured: run != nil, symbolsByFile: symbols,
             changedPaths: diff.flatMap { $0.path == $0.oldPath ? [$0.path] : [$0.path, $0.oldPath] }, oneChange: finding)
+    }
+
+    // MARK: hot-path
+
+    /// An optimization whose changed Python functions each take less than `rules.hot_threshold` of every
+    /// benchmark's cumulative time in the parent's profile (else the reference's) optimizes cold code.
+    func hotPathRule(_ symbolsByFile: [String: [String]], parent: ObjectID?, reference: ObjectID?) -> RuleOutcome {
+        let mode = config.rules.hotPath
+        if mode == .off { return RuleOutcome(.unknown, "off (rules.hot_path = \"off\")") }
+        let changed = symbolsByFile.filter { $0.key.hasSuffix(".py") }.flatMap { file, symbols in
+            symbols.map { (file: file, name: String($0.split(separator: ".").last ?? Substring($0))) }
+        }
+        guard !changed.isEmpty else { return RuleOutcome(.unknown, "no changed Python function to look for in the profile") }
+        let profiled = [parent, reference].compactMap { $0 }.lazy.compactMap { try? ProfileLookup.latest(at: $0, in: self.repository) }.first
+        guard let (_, profile) = profiled else { return RuleOutcome(.unknown, "the parent has no profile") }
+        let benchmarks = profile.benchmarks.filter(\.hasFunctions)
+        guard !benchmarks.isEmpty else { return RuleOutcome(.unknown, "the parent has no profile") }
+        func share(_ file: String, _ name: String) -> (Double, String) {
+            var best = (0.0, "")
+            for b in benchmarks {
+                for f in b.functions where f.file == file && f.name == name {
+                    let s = b.cumulativeShare(f)
+                    if s > best.0 { best = (s, b.name) }
+                }
+            }
+            return best
+        }
+        func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+        let shares = changed.map { (key: "\($0.file):\($0.name)", share: share($0.file, $0.name)) }
+        if let hot = shares.filter({ $0.share.0 >= config.rules.hotThreshold }).max(by: { $0.share.0 < $1.share.0 }) {
+            let bench = hot.share.1.split(separator: ":").last.map(String.init) ?? hot.share.1
+            return RuleOutcome(.pass, "changes `\(hot.key)` (\(percent(hot.share.0)) of \(bench))")
+        }
+        // The hottest functions of the repository's own code (not built-ins or installed packages).
+        var hottest: [String: Double] = [:]
+        for b in benchmarks {
+            for f in b.functions where f.file != "~" && !f.file.hasPrefix("<") {
+                hottest[f.key] = max(hottest[f.key] ?? 0, b.cumulativeShare(f))
+            }
+        }
+        let top = hottest.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+        let cold = shares.map { "`\($0.key)` (\(percent($0.share.0)))" }.joined(separator: ", ")
+        let reason = "optimizes code no benchmark spends time in: \(cold)"
+            + (top.isEmpty ? "" : "; the hottest are " + top.map { "`\($0.key)` (\(percent($0.value)))" }.joined(separator: ", "))
+        return RuleOutcome(mode == .fail ? .fail : .warn, reason)
     }
 
     // MARK: baseline

@@ -14,7 +14,8 @@ public enum CommitKind: String, Codable, Sendable, Equatable {
 }
 
 public enum RuleStatus: String, Codable, Sendable, Equatable {
-    case pass, fail, unknown
+    /// `warn` is reported but does not fail `check` (rule hot-path's default).
+    case pass, fail, unknown, warn
 }
 
 public struct RuleOutcome: Codable, Sendable, Equatable {
@@ -34,6 +35,7 @@ public enum RuleName: String, Codable, Sendable, CaseIterable {
     case improvement
     case tests
     case api
+    case hotPath = "hot-path"
 }
 
 public struct CommitCheck: Codable, Sendable, Equatable {

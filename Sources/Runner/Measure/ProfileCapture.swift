@@ -60,6 +60,9 @@ package struct ProfileCapture {
     /// or nil (after one warning line) when there is none.
     @discardableResult
     package func convert(checkout: String, logPath: String, progress: OutputStream) -> RunProfile? {
+        // No manifest: the command ran no pytest-benchmark with the plugin (a wrapper, a copied file), so
+        // there is nothing to profile and nothing to warn about.
+        guard FileManager.default.fileExists(atPath: directory + "/manifest.jsonl") else { return nil }
         let output = directory + "/converted.json"
         let command = "python3 \(CommandRunner.shellQuote(directory + "/profile_convert.py")) --root \(CommandRunner.shellQuote(checkout)) --manifest \(CommandRunner.shellQuote(directory + "/manifest.jsonl"))"
         do {

@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+
+/// Profiles in the journal (issue 10), with real pytest-benchmark: captured with every run, stored in
+/// refs/notes/perfjournal-profiles, shown and compared by `perfjournal profile`, merged by `fetch`.
+@Suite struct ProfileTests {
+    static var available: Bool { DemoTests.pytestBenchmarkAvailable }
+
+    static let quadratic = """
+        def dedupe(items):
+            out = []
+            for item in items:
+                if item not in out:
+                    out.append(item)
+            return out
+
+
+        def unused(items):
+            return sorted(items)
+
+
+        def process(items):
+            total = sum(x * x for x in items)
+            return dedupe(items), total
+
+        """
+
+    /// A project whose one benchmark spends most of its time in a quadratic `dedupe`.
+    static func project() throws -> TestRepository {
+        let repo = try TestRepository()
+        try repo.write("fastlib/__init__.py", "")
+        try repo.write("fastlib/core.py", quadratic)
+        try repo.write(
+            "benchmarks/test_bench.py",
+            """
+            from fastlib.core import process
+
+
+            def test_dedupe(benchmark):
+                benchmark(process, list(range(400)) * 3)
+
+            """)
+        try repo.write(".gitignore", "bench.json\n")
+        try repo.write(
+            ".perfjournal.toml",
+            """
+            [bench]
+            command = "python3 -m pytest -q -p no:cacheprovider benchmarks --benchmark-json=bench.json --benchmark-max-time=0.02 --benchmark-min-rounds=3"
+            results = "bench.json"
+            format = "pytest-benchmark"
+
+            [profile]
+            loops = 3
+
+            """)
+        try repo.commit("initial")
+        _ = try repo.perfjournal("trust")
+        return repo
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    static func function(_ name: String, in benchmark: [String: Any]) -> [String: Any]? {
+        (benchmark["functions"] as? [[String: Any]])?.first { ($0["function"] as? String) == name }
+    }
+
+    @Test(.enabled(if: available, "needs pytest-benchmark (make test installs it)"))
+    func quadraticFunctionDominatesAndTheDiffShowsItsShareFalling() throws {
+        let repo = try Self.project()
+        let baseline = try repo.perfjournal("baseline")
+        #expect(baseline.status == 0, "\(baseline.stderr)")
+        #expect(!baseline.stderr.contains("warning"), "\(baseline.stderr)")
+
+        let single = try Self.json(try repo.perfjournal("profile", "--json").stdout)
+        let benchmarks = try #require(single["benchmarks"] as? [[String: Any]])
+        #expect(benchmarks.count == 1)
+        let bench = try #require(benchmarks.first)
+        #expect(bench["name"] as? String == "benchmarks/test_bench.py::test_dedupe")
+        #expect(bench["loops"] as? Int == 3)
+        #expect((bench["peak_memory_bytes"] as? Int ?? 0) > 0)
+        let dedupe = try #require(Self.function("fastlib/core.py:dedupe", in: bench))
+        #expect((dedupe["cumulative_share"] as? Double ?? 0) > 0.5)
+        #expect(dedupe["calls"] as? Double == 1)
+        #expect(dedupe["file"] as? String == "fastlib/core.py" && dedupe["line"] as? Int == 1)
+        let hottest = try #require((bench["functions"] as? [[String: Any]])?.first)
+        #expect(hottest["function"] as? String == "fastlib/core.py:process")
+        #expect(try repo.perfjournal("profile").stdout.contains("fastlib/core.py:dedupe"))
+
+        try repo.write("fastlib/core.py", Self.quadratic.replacingOccurrences(of: """
+                out = []
+                for item in items:
+                    if item not in out:
+                        out.append(item)
+                return out
+            """, with: """
+                return list(dict.fromkeys(items))
+            """))
+        try repo.commit("perf: dedupe with a dict")
+        #expect(try repo.perfjournal("run").status == 0)
+
+        let diff = try Self.json(try repo.perfjournal("profile", "HEAD~1", "HEAD", "--json").stdout)
+        let changed = try #require((diff["benchmarks"] as? [[String: Any]])?.first)
+        let moved = try #require(Self.function("fastlib/core.py:dedupe", in: changed))
+        let before = try #require(moved["before"] as? [String: Any])
+        let after = try #require(moved["after"] as? [String: Any])
+        #expect((before["cumulative_share"] as? Double ?? 0) > (after["cumulative_share"] as? Double ?? 1))
+        #expect((moved["change_seconds"] as? Double ?? 0) < 0)
+        // A function that went away has a null "after".
+        let gone = (changed["functions"] as? [[String: Any]])?.first { ($0["function"] as? String)?.contains("append") == true }
+        #expect(gone.map { $0["after"] is NSNull } == true)
+
+        let exports = repo.sibling("exports")
+        let export = try repo.perfjournal("profile", "HEAD~1", "HEAD", "--speedscope", exports + "/s.json", "--prof", exports + "/prof")
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stderr.contains("estimated"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: exports + "/prof").filter { $0.hasSuffix(".prof") }.count == 2)
+        let speedscope = try Self.json(String(contentsOfFile: exports + "/s.json", encoding: .utf8))
+        #expect((speedscope["profiles"] as? [Any])?.count == 2)
+        #expect(((speedscope["shared"] as? [String: Any])?["frames"] as? [Any])?.isEmpty == false)
+
+        // Rule hot-path: the optimization changed the hot function.
+        #expect(try Self.hotPath(repo, "HEAD")?["status"] as? String == "pass")
+        // One that touches only a function no benchmark calls is warned about, and check still passes.
+        try repo.write("fastlib/core.py", try repo.read("fastlib/core.py").replacingOccurrences(of: "return sorted(items)", with: "return sorted(items, reverse=False)"))
+        try repo.commit("perf: sort faster in unused")
+        let cold = try #require(try Self.hotPath(repo, "HEAD"))
+        #expect(cold["status"] as? String == "warn")
+        #expect((cold["reason"] as? String)?.contains("`fastlib/core.py:unused` (0.0%)") == true, "\(cold)")
+        #expect((cold["reason"] as? String)?.contains("the hottest are `fastlib/core.py:process`") == true, "\(cold)")
+
+        // Read-only: profile of an unprofiled commit is an error, not a run.
+        try repo.write("README.md", "x\n")
+        try repo.commit("docs")
+        let none = try repo.perfjournal("profile")
+        #expect(none.status != 0 && none.stderr.contains("no profile stored"))
+    }
+
+    /// HEAD's hot-path outcome in `check --json`.
+    static func hotPath(_ repo: TestRepository, _ revision: String) throws -> [String: Any]? {
+        let out = try repo.perfjournal("check", "--json", "\(revision)~1..\(revision)").stdout
+        let parsed = try JSONSerialization.jsonObject(with: Data(out.utf8))
+        let checks = (parsed as? [[String: Any]]) ?? ((parsed as? [String: Any])?["commits"] as? [[String: Any]]) ?? []
+        return (checks.last?["rules"] as? [String: Any])?["hot-path"] as? [String: Any]
+    }
+
+    @Test(.enabled(if: available, "needs pytest-benchmark (make test installs it)"))
+    func malformedOrMissingDumpsCostTheProfileNotTheRun() throws {
+        let repo = try Self.project()
+        // After pytest-benchmark wrote the dumps, one is corrupted and the other deleted.
+        try repo.write(
+            "benchmarks/conftest.py",
+            """
+            import glob, os
+
+
+            def pytest_sessionfinish(session):
+                manifest = os.environ.get("PERFJOURNAL_PROFILE_MANIFEST")
+                if not manifest:
+                    return
+                dumps = sorted(glob.glob(os.path.join(os.path.dirname(manifest), "dump-*.prof")))
+                for i, path in enumerate(dumps):
+                    if i % 2 == 0:
+                        with open(path, "wb") as f:
+                            f.write(b"not a dump")
+                    else:
+                        os.remove(path)
+
+            """)
+        try repo.write(
+            "benchmarks/test_more.py",
+            """
+            def test_other(benchmark):
+                benchmark(sorted, list(range(100)))
+
+            """)
+        try repo.commit("broken dumps")
+        let run = try repo.perfjournal("run")
+        #expect(run.status == 0, "\(run.stderr)")
+        let warnings = run.stderr.split(separator: "\n").filter { $0.contains("warning") }
+        #expect(warnings.count == 1, "\(run.stderr)")
+        #expect(warnings.first?.contains("unreadable") == true, "\(run.stderr)")
+        // The run is stored; the profile holds only what could be read (the memory figures).
+        #expect(try repo.git("notes", "--ref=perfjournal", "list", "HEAD").status == 0)
+        let profile = try Self.json(try repo.perfjournal("profile", "--json").stdout)
+        for bench in try #require(profile["benchmarks"] as? [[String: Any]]) {
+            #expect((bench["functions"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func fetchMergesProfileNotesFromTwoClones() throws {
+        let a = try TestRepository(name: "a")
+        try a.write("README.md", "hi\n")
+        try a.commit("initial")
+        let remote = a.sibling("remote.git")
+        try a.git("init", "-q", "--bare", remote)
+        try a.git("remote", "add", "origin", remote)
+        let fixture = TestRepository.fixtures + "/pytest-benchmark/run.json"
+        #expect(try a.perfjournal("record", "HEAD", "--results", fixture).status == 0)
+        func profileNote(_ run: String) -> String {
+            #"{"runs":{"\#(run)":{"benchmarks":[{"edges":[],"functions":[["m.py","f",1,1,1,0.5,1.0]],"loops":1,"name":"t","total_seconds":1.0}]}},"schema":1}"#
+        }
+        try a.git("notes", "--ref=perfjournal-profiles", "add", "-m", profileNote("run-a"), "HEAD")
+        try a.git("push", "-q", "origin", "main", "refs/notes/perfjournal", "refs/notes/perfjournal-profiles")
+
+        let b = a.sibling("b")
+        try a.git("clone", "-q", remote, b)
+        #expect(try a.perfjournal("record", "HEAD", "--results", fixture, in: b).status == 0)
+        try a.git("notes", "--ref=perfjournal-profiles", "add", "-m", profileNote("run-b"), "HEAD", in: b)
+        let fetched = try a.perfjournal("fetch", "origin", in: b)
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(fetched.stdout.contains("merged profiles on 1 commit"))
+        #expect(fetched.stdout.contains("refs/notes/perfjournal-profiles"))
+        let merged = try Self.json(try a.git("notes", "--ref=perfjournal-profiles", "show", "HEAD", in: b).stdout)
+        #expect(Set(((merged["runs"] as? [String: Any]) ?? [:]).keys) == ["run-a", "run-b"])
+        // Again: nothing new.
+        #expect(!(try a.perfjournal("fetch", "origin", in: b).stdout.contains("merged profiles")))
+    }
+}
