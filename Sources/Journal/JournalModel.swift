@@ -76,6 +76,8 @@ public struct JournalFlag: Codable, Sendable, Equatable {
         case testsFailed = "tests-failed"
         case api
         case unmeasured
+        /// Rule hot-path failed (rules.hot_path = "fail"): the changed code is cold in every benchmark.
+        case cold
     }
 
     public var kind: Kind
@@ -96,6 +98,7 @@ public struct JournalFlag: Codable, Sendable, Equatable {
         case .testsFailed: return "tests fail"
         case .api: return "undocumented API change"
         case .unmeasured: return "no run yet"
+        case .cold: return "cold code"
         }
     }
 }
@@ -145,6 +148,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
                 flags.append(.init(check.comparison?.anyRegressed == true ? .regression : .noise, outcome.reason))
             case .tests: flags.append(.init(.testsFailed, outcome.reason))
             case .api: flags.append(.init(.api, outcome.reason))
+            case .hotPath: flags.append(.init(.cold, outcome.reason))
             }
         }
         if check.comparison?.anyRegressed == true && !flags.contains(where: { $0.kind == .regression }) {

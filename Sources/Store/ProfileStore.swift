@@ -37,11 +37,14 @@ public struct ProfileStore {
     /// Adds `profile` for `runID` to the note on `commit`; a run id already there is left as it is.
     public func append(_ profile: RunProfile, runID: String, to commit: ObjectID) throws {
         do {
-            try repository.updateNote(ref: Self.ref, commit: commit, message: "perfjournal: profile \(commit.short)") { current in
-                var note = try current.map { try Self.decode($0, commit: commit) } ?? ProfileNote()
-                if note.runs[runID] != nil { return nil }
-                note.runs[runID] = profile
-                return try Self.encode(note)
+            // The timing notes' writer lock serializes this ref's writers too.
+            try NoteStore(repository: repository).withWriteLock {
+                try repository.updateNote(ref: Self.ref, commit: commit, message: "perfjournal: profile \(commit.short)") { current in
+                    var note = try current.map { try Self.decode($0, commit: commit) } ?? ProfileNote()
+                    if note.runs[runID] != nil { return nil }
+                    note.runs[runID] = profile
+                    return try Self.encode(note)
+                }
             }
         } catch let error as GitError {
             throw PerfJournalError(.store, file: Self.ref, "could not store the profile on \(commit.short): \(error)")
@@ -83,15 +86,17 @@ public struct ProfileStore {
     /// commit, and inside a note a union by run id. Returns how many notes changed.
     public static func merge(from other: String, into repository: Repository) throws -> Int {
         do {
-            return try repository.mergeNotes(ref: ref, from: other, message: "perfjournal: merge \(other)") { ours, theirs in
-                guard let ours else { return theirs }
-                let placeholder = ObjectID(hex: String(repeating: "0", count: 40))!
-                var note = try decode(ours, commit: placeholder)
-                let incoming = try decode(theirs, commit: placeholder)
-                let new = incoming.runs.filter { note.runs[$0.key] == nil }
-                if new.isEmpty { return ours }
-                note.runs.merge(new) { mine, _ in mine }
-                return try encode(note)
+            return try NoteStore(repository: repository).withWriteLock {
+                try repository.mergeNotes(ref: ref, from: other, message: "perfjournal: merge \(other)") { commit, ours, theirs in
+                    // A profile note that cannot be read is not merged (it only costs that commit's profiles).
+                    guard let incoming = try? decode(theirs, commit: commit) else { return nil }
+                    guard let ours else { return theirs }
+                    guard var note = try? decode(ours, commit: commit) else { return ours }
+                    let new = incoming.runs.filter { note.runs[$0.key] == nil }
+                    if new.isEmpty { return ours }
+                    note.runs.merge(new) { mine, _ in mine }
+                    return try encode(note)
+                }
             }
         } catch let error as GitError {
             throw PerfJournalError(.store, file: ref, "cannot merge \(other): \(error.message)")

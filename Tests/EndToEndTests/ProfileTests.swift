@@ -107,9 +107,9 @@ import Testing
         let after = try #require(moved["after"] as? [String: Any])
         #expect((before["cumulative_share"] as? Double ?? 0) > (after["cumulative_share"] as? Double ?? 1))
         #expect((moved["change_seconds"] as? Double ?? 0) < 0)
-        // A function that went away has a null "after".
-        let gone = (changed["functions"] as? [[String: Any]])?.first { ($0["function"] as? String)?.contains("append") == true }
-        #expect(gone.map { $0["after"] is NSNull } == true)
+        // A new function has a null "before".
+        let new = (changed["functions"] as? [[String: Any]])?.first { ($0["function"] as? String)?.contains("fromkeys") == true }
+        #expect(new.map { $0["before"] is NSNull } == true, "\(changed)")
 
         let exports = repo.sibling("exports")
         let export = try repo.perfjournal("profile", "HEAD~1", "HEAD", "--speedscope", exports + "/s.json", "--prof", exports + "/prof")
@@ -205,7 +205,7 @@ import Testing
         try a.git("push", "-q", "origin", "main", "refs/notes/perfjournal", "refs/notes/perfjournal-profiles")
 
         let b = a.sibling("b")
-        try a.git("clone", "-q", remote, b)
+        try a.git("clone", "-q", "-b", "main", remote, b)
         #expect(try a.perfjournal("record", "HEAD", "--results", fixture, in: b).status == 0)
         try a.git("notes", "--ref=perfjournal-profiles", "add", "-m", profileNote("run-b"), "HEAD", in: b)
         let fetched = try a.perfjournal("fetch", "origin", in: b)
