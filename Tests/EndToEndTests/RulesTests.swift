@@ -84,7 +84,7 @@ import Testing
         try Self.record(repo, "HEAD", median: 0.008, seed: 2)
         let (status, json) = try Self.check(repo, "HEAD")
         #expect(status == 0, "\(json)")
-        #expect(Self.rules(json) == ["baseline": "pass", "one-change": "pass", "improvement": "pass", "tests": "pass", "api": "pass"])
+        #expect(Self.rules(json) == ["baseline": "pass", "one-change": "pass", "improvement": "pass", "tests": "pass", "api": "pass", "hot-path": "unknown"])
         #expect(json["ok"] as? Bool == true)
     }
 
