@@ -37,7 +37,8 @@ public enum ProfileCommand {
             guard let found = try ProfileLookup.latest(at: commit, in: workspace.repository) else {
                 throw PerfJournalError(
                     .notMeasured, file: ProfileStore.ref,
-                    "no profile stored for \(commit.short) (profiles come with `perfjournal run` of a pytest-benchmark suite, [profile] enabled = true; another clone's arrive with `perfjournal fetch`)")
+                    "no profile stored for \(commit.short) (profiles come with `perfjournal run` of a pytest-benchmark suite, [profile] enabled = true; another clone's arrive with `perfjournal fetch`)"
+                )
             }
             sides.append((name, commit, found.run, filter(found.profile, options.benchmark)))
         }
@@ -110,7 +111,9 @@ public enum ProfileCommand {
                     Display.significant(Double(f.calls) / loops).replacingOccurrences(of: ".00", with: ""), "\(f.key):\(f.line)",
                 ])
             }
-            out += Display.table(rows, rightAligned: [0, 1, 2, 3, 4]).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+            out += Display.table(rows, rightAligned: [0, 1, 2, 3, 4]).split(separator: "\n", omittingEmptySubsequences: false).map {
+                $0.isEmpty ? "" : "  " + $0
+            }.joined(separator: "\n")
         }
         return out
     }
@@ -129,7 +132,8 @@ public enum ProfileCommand {
                     f.before.map { share($0.cumulativeShare) } ?? "new", f.after.map { share($0.cumulativeShare) } ?? "gone", f.key,
                 ])
             }
-            out += Display.table(rows, rightAligned: [0, 1, 2]).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+            out += Display.table(rows, rightAligned: [0, 1, 2]).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }
+                .joined(separator: "\n")
         }
         return out
     }
@@ -194,7 +198,8 @@ public enum ProfileCommand {
                         function: f.key, file: f.file, name: f.name, line: f.line, calls: Double(f.calls) / loops, self_seconds: f.selfSeconds,
                         cumulative_seconds: f.cumulativeSeconds, self_share: b.selfShare(f), cumulative_share: b.cumulativeShare(f))
                 }
-                return BenchmarkJSON(name: b.name, total_seconds: b.totalSeconds, peak_memory_bytes: b.peakMemoryBytes, loops: b.loops, functions: Array(functions))
+                return BenchmarkJSON(
+                    name: b.name, total_seconds: b.totalSeconds, peak_memory_bytes: b.peakMemoryBytes, loops: b.loops, functions: Array(functions))
             }
         }
     }
@@ -298,9 +303,10 @@ enum Speedscope {
                     frames.append(Frame(name: f.name, file: f.file, line: f.line))
                 }
                 let (samples, weights) = stacks(b, frameIDs: ids)
-                profiles.append(Profile(
-                    name: "\(label) \(b.name) (stacks estimated from cProfile caller→callee totals)",
-                    endValue: weights.reduce(0, +), samples: samples, weights: weights))
+                profiles.append(
+                    Profile(
+                        name: "\(label) \(b.name) (stacks estimated from cProfile caller→callee totals)",
+                        endValue: weights.reduce(0, +), samples: samples, weights: weights))
             }
         }
         return Document(name: "perfjournal profile (estimated stacks)", shared: Shared(frames: frames), profiles: profiles)

@@ -72,7 +72,10 @@ public struct ProfileStore {
         do {
             let note = try JSONDecoder().decode(ProfileNote.self, from: Data(text.utf8))
             guard note.schema <= ProfileNote.currentSchema else {
-                throw PerfJournalError(.store, file: ref, "profile note on \(commit.short) has schema \(note.schema); this perfjournal reads up to \(ProfileNote.currentSchema) (upgrade perfjournal)")
+                throw PerfJournalError(
+                    .store, file: ref,
+                    "profile note on \(commit.short) has schema \(note.schema); this perfjournal reads up to \(ProfileNote.currentSchema) (upgrade perfjournal)"
+                )
             }
             return note
         } catch let error as PerfJournalError {

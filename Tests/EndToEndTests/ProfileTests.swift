@@ -88,15 +88,19 @@ import Testing
         #expect(hottest["function"] as? String == "fastlib/core.py:process")
         #expect(try repo.perfjournal("profile").stdout.contains("fastlib/core.py:dedupe"))
 
-        try repo.write("fastlib/core.py", Self.quadratic.replacingOccurrences(of: """
-                out = []
-                for item in items:
-                    if item not in out:
-                        out.append(item)
-                return out
-            """, with: """
-                return list(dict.fromkeys(items))
-            """))
+        try repo.write(
+            "fastlib/core.py",
+            Self.quadratic.replacingOccurrences(
+                of: """
+                        out = []
+                        for item in items:
+                            if item not in out:
+                                out.append(item)
+                        return out
+                    """,
+                with: """
+                        return list(dict.fromkeys(items))
+                    """))
         try repo.commit("perf: dedupe with a dict")
         // cProfile times are wall-clock: on a loaded machine one preemption inside a short function can
         // make it look hot, so the run is repeated (at most twice more) until the shares are clear.
@@ -130,7 +134,8 @@ import Testing
         // Rule hot-path: the optimization changed the hot function.
         #expect(try Self.hotPath(repo, "HEAD")?["status"] as? String == "pass")
         // One that touches only a function no benchmark calls is warned about, and check still passes.
-        try repo.write("fastlib/core.py", try repo.read("fastlib/core.py").replacingOccurrences(of: "return sorted(items)", with: "return sorted(items, reverse=False)"))
+        try repo.write(
+            "fastlib/core.py", try repo.read("fastlib/core.py").replacingOccurrences(of: "return sorted(items)", with: "return sorted(items, reverse=False)"))
         try repo.commit("perf: sort faster in unused")
         let cold = try #require(try Self.hotPath(repo, "HEAD"))
         #expect(cold["status"] as? String == "warn")

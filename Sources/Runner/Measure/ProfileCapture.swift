@@ -64,7 +64,8 @@ package struct ProfileCapture {
         // there is nothing to profile and nothing to warn about.
         guard FileManager.default.fileExists(atPath: directory + "/manifest.jsonl") else { return nil }
         let output = directory + "/converted.json"
-        let command = "python3 \(CommandRunner.shellQuote(directory + "/profile_convert.py")) --root \(CommandRunner.shellQuote(checkout)) --manifest \(CommandRunner.shellQuote(directory + "/manifest.jsonl"))"
+        let command =
+            "python3 \(CommandRunner.shellQuote(directory + "/profile_convert.py")) --root \(CommandRunner.shellQuote(checkout)) --manifest \(CommandRunner.shellQuote(directory + "/manifest.jsonl"))"
         do {
             let outcome = try CommandRunner.run(command, in: checkout, logPath: logPath, timeout: 600, environment: environment, stdoutPath: output)
             guard outcome.exitStatus == 0, let data = FileManager.default.contents(atPath: output) else {
