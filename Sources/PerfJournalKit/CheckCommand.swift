@@ -32,7 +32,7 @@ public enum CheckCommand {
             var commit: String
             var subject: String
             var kind: CommitKind
-            var rules: [String: RuleOutcome]
+            var rules: [RuleName: RuleOutcome]
 
             init(_ check: CommitCheck) {
                 commit = check.commit

@@ -293,9 +293,9 @@ final class Context {
         let note = try self.note(at: id)
         let run = note?.runs.last
 
-        var rules: [String: RuleOutcome] = [:]
-        rules[RuleName.tests.rawValue] = testsRule(run)
-        rules[RuleName.api.rawValue] = try apiRule(commit: commit, diff: diff, message: message)
+        var rules: [RuleName: RuleOutcome] = [:]
+        rules[.tests] = testsRule(run)
+        rules[.api] = try apiRule(commit: commit, diff: diff, message: message)
         var symbols: [String: [String]] = [:]
         var finding: OneChangeFinding?
         var comparison: Comparison?
@@ -307,14 +307,14 @@ final class Context {
                                    own: diff, machine: run?.machine.id ?? currentMachine)
             finding = judged.finding
             symbols = judged.finding.symbolsByFile
-            rules[RuleName.oneChange.rawValue] = judged.oneChange
-            rules[RuleName.baseline.rawValue] = judged.baseline
+            rules[.oneChange] = judged.oneChange
+            rules[.baseline] = judged.baseline
             (reference, comparison) = try compareWithReference(id, note: note)
-            rules[RuleName.improvement.rawValue] = improvementRule(comparison, measured: run != nil, reference: reference)
-            rules[RuleName.hotPath.rawValue] = hotPathRule(symbols, parent: commit.parents.first, reference: reference)
+            rules[.improvement] = improvementRule(comparison, measured: run != nil, reference: reference)
+            rules[.hotPath] = hotPathRule(symbols, parent: commit.parents.first, reference: reference)
         } else {
             let why = kind == .merge ? "merge commit (compared against its first parent; not a journal entry)" : "not an optimization commit"
-            for rule in [RuleName.oneChange, .baseline, .improvement, .hotPath] { rules[rule.rawValue] = RuleOutcome(.unknown, why) }
+            for rule in [RuleName.oneChange, .baseline, .improvement, .hotPath] { rules[rule] = RuleOutcome(.unknown, why) }
             if kind == .merge, let parent = commit.parents.first, note != nil {
                 (reference, comparison) = try compare(id, with: parent, note: note)
             }

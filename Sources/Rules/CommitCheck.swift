@@ -28,8 +28,9 @@ public struct RuleOutcome: Codable, Sendable, Equatable {
     }
 }
 
-/// The rules, by their names in `check --json`.
-public enum RuleName: String, Codable, Sendable, CaseIterable {
+/// The rules, by their names in `check --json`. As a dictionary key it encodes as that name
+/// (`CodingKeyRepresentable`), so `rules` stays a JSON object keyed by rule name.
+public enum RuleName: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable {
     case baseline
     case oneChange = "one-change"
     case improvement
@@ -43,9 +44,9 @@ public struct CommitCheck: Codable, Sendable, Equatable {
     public var commit: String
     public var subject: String
     public var kind: CommitKind
-    /// Keyed by `RuleName.rawValue`; every rule is present for an optimization, and for other kinds the
+    /// Every rule is present for an optimization, and for other kinds the
     /// rules that apply to them (tests) with the rest "unknown".
-    public var rules: [String: RuleOutcome]
+    public var rules: [RuleName: RuleOutcome]
     /// The journal title: the `Perf-Change:` trailer, else the subject without its `perf(scope):` prefix.
     public var title: String
     /// The commit body without trailers: the description in the log.
@@ -64,7 +65,7 @@ public struct CommitCheck: Codable, Sendable, Equatable {
     public var oneChange: OneChangeFinding? = nil
 
     public init(
-        commit: String, subject: String, kind: CommitKind, rules: [String: RuleOutcome], title: String, body: String,
+        commit: String, subject: String, kind: CommitKind, rules: [RuleName: RuleOutcome], title: String, body: String,
         reference: String? = nil, comparison: Comparison? = nil, measured: Bool, symbolsByFile: [String: [String]] = [:],
         changedPaths: [String] = [], oneChange: OneChangeFinding? = nil
     ) {
@@ -82,7 +83,7 @@ public struct CommitCheck: Codable, Sendable, Equatable {
         self.symbolsByFile = symbolsByFile
     }
 
-    public func rule(_ name: RuleName) -> RuleOutcome? { rules[name.rawValue] }
+    public func rule(_ name: RuleName) -> RuleOutcome? { rules[name] }
 
     enum CodingKeys: String, CodingKey {
         case commit, subject, kind, rules, title, body, reference, comparison, measured

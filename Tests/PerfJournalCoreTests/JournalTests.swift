@@ -56,8 +56,8 @@ import Git
         _ n: Int, kind: CommitKind = .optimization, _ rules: [RuleName: RuleStatus], comparison: Comparison? = nil,
         measured: Bool = true, subject: String? = nil
     ) -> CommitCheck {
-        var outcomes: [String: RuleOutcome] = [:]
-        for (rule, status) in rules { outcomes[rule.rawValue] = RuleOutcome(status, "\(rule.rawValue) \(status.rawValue)") }
+        var outcomes: [RuleName: RuleOutcome] = [:]
+        for (rule, status) in rules { outcomes[rule] = RuleOutcome(status, "\(rule.rawValue) \(status.rawValue)") }
         let commit = String(repeating: String(n), count: 40).prefix(40)
         return CommitCheck(
             commit: String(commit), subject: subject ?? "perf: change \(n)", kind: kind, rules: outcomes,
