@@ -26,7 +26,7 @@ enum JournalFormat {
     /// "-12.3% [-14.0%, -10.1%]"; "n/a" when no ratio could be formed.
     static func delta(_ ratio: Double, _ ci: [Double]) -> String {
         guard ci.count == 2 else { return "n/a" }
-        return "\(Display.percent(ratio)) [\(Display.percent(ci[0])), \(Display.percent(ci[1]))]"
+        return "\(Display.percentChange(ratio: ratio)) [\(Display.percentChange(ratio: ci[0])), \(Display.percentChange(ratio: ci[1]))]"
     }
 
     static func short(_ commit: String) -> String { String(commit.prefix(7)) }
@@ -141,7 +141,7 @@ enum JournalFormat {
                 let a = abs(log($0.ratio)), c = abs(log($1.ratio))
                 return a != c ? a > c : $0.entry < $1.entry
             }
-            var parts = sorted.prefix(contributorsShown).map { "#\($0.entry) \(Display.percent($0.ratio)) (\(share($0.share)))" }
+            var parts = sorted.prefix(contributorsShown).map { "#\($0.entry) \(Display.percentChange(ratio: $0.ratio)) (\(share($0.share)))" }
             if sorted.count > contributorsShown { parts.append("… \(sorted.count - contributorsShown) more") }
             return [
                 "benchmark": MarkdownEscape.inline(b.name),
@@ -162,7 +162,7 @@ enum JournalFormat {
                 [
                     "number": $0.entry,
                     "title": MarkdownEscape.inline(titles[$0.entry] ?? "", lineBreaks: false),
-                    "change": Display.percent($0.ratio),
+                    "change": Display.percentChange(ratio: $0.ratio),
                     "share": share($0.share),
                 ] as [String: Any]
             },

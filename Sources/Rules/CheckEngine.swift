@@ -433,13 +433,13 @@ final class Context {
         guard let comparison else { return RuleOutcome(.unknown, "\(reference.short) has no run on the same machine") }
         let regressed = comparison.benchmarks.filter { $0.verdict == .regressed }
         if !regressed.isEmpty {
-            return RuleOutcome(.fail, "regression: " + regressed.map { "\($0.name) \(Display.percent($0.ratio))" }.joined(separator: ", "))
+            return RuleOutcome(.fail, "regression: " + regressed.map { "\($0.name) \(Display.percentChange(ratio: $0.ratio))" }.joined(separator: ", "))
         }
         let improved = comparison.benchmarks.filter { $0.verdict == .improved }
         if improved.isEmpty {
             return RuleOutcome(.fail, "not beyond noise: no benchmark improved against \(reference.short)")
         }
-        return RuleOutcome(.pass, "improved: " + improved.map { "\($0.name) \(Display.percent($0.ratio))" }.joined(separator: ", "))
+        return RuleOutcome(.pass, "improved: " + improved.map { "\($0.name) \(Display.percentChange(ratio: $0.ratio))" }.joined(separator: ", "))
     }
 
     // MARK: API

@@ -161,13 +161,13 @@ public enum Comparator {
         if let disturbed {
             comparison.reason = "every run on one side was disturbed (\(disturbed)); measure again on a quiet machine"
         } else if halfWidth >= minEffect {
-            comparison.reason = "spread too large: ±\(percent(halfWidth)) noise vs \(percent(minEffect)) minimum effect"
+            comparison.reason = "spread too large: ±\(percent(fraction: halfWidth)) noise vs \(percent(fraction: minEffect)) minimum effect"
         } else if significant {
-            comparison.reason = "change of \(signedPercent(change)) is below the \(percent(minEffect)) minimum effect, "
+            comparison.reason = "change of \(signedPercent(change)) is below the \(percent(fraction: minEffect)) minimum effect, "
                 + "but its interval reaches \(signedPercent(reach))"
         } else {
             comparison.reason = "no significant change (\(pText(pAdjusted))), "
-                + "but the interval reaches \(signedPercent(reach)), beyond the \(percent(minEffect)) minimum effect"
+                + "but the interval reaches \(signedPercent(reach)), beyond the \(percent(fraction: minEffect)) minimum effect"
         }
         if estimate.source == .default {
             comparison.reason! += "; noise not calibrated on this machine: run `perfjournal calibrate`"
@@ -220,13 +220,13 @@ public enum Comparator {
     // MARK: - Wording
 
     /// "8.1%", "1%", "0.25%": one decimal, two below 1%, no trailing ".0".
-    static func percent(_ fraction: Double) -> String {
+    static func percent(fraction: Double) -> String {
         let value = abs(fraction) * 100
         return trimmed(value, decimals: value < 1 ? 2 : 1) + "%"
     }
 
     static func signedPercent(_ fraction: Double) -> String {
-        (fraction < 0 ? "-" : "+") + percent(fraction)
+        (fraction < 0 ? "-" : "+") + percent(fraction: fraction)
     }
 
     /// "p_adjusted=0.214", or "p_adjusted<0.001".

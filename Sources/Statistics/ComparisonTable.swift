@@ -41,7 +41,7 @@ package enum ComparisonTable {
     /// "-12.3% [-13.0%, -11.5%]"; the interval is empty when no ratio could be formed.
     package static func change(_ ratio: Double, _ ci: [Double]) -> String {
         guard ci.count == 2 else { return "n/a" }
-        return "\(Display.percent(ratio)) [\(Display.percent(ci[0])), \(Display.percent(ci[1]))]"
+        return "\(Display.percentChange(ratio: ratio)) [\(Display.percentChange(ratio: ci[0])), \(Display.percentChange(ratio: ci[1]))]"
     }
 
     /// "1.23 ms ± 4.1%": a side's run value and the run-to-run spread used for it.

@@ -41,8 +41,8 @@ public enum Display {
         return String(format: "%.\(decimals)f", v)
     }
 
-    /// A relative change: "-12.3%" / "+0.4%".
-    public static func percent(_ ratio: Double) -> String {
+    /// The change a ratio (after / before) stands for: 0.877 is "-12.3%", 1.004 is "+0.4%".
+    public static func percentChange(ratio: Double) -> String {
         let p = (ratio - 1) * 100
         return (p >= 0 ? "+" : "") + String(format: "%.1f%%", p)
     }
