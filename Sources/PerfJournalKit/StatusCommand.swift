@@ -233,7 +233,7 @@ extension StatusCommand {
 
     public struct QueueInfo: Codable, Equatable, Sendable {
         public var pending: [Waiting]
-        public var running: Running?
+        public var running: RunningJob?
         public var failed: [Failed]
         /// Why queued jobs do not run (untrusted config, a rebase in progress), with how to fix it.
         public var paused: String?
@@ -242,20 +242,6 @@ extension StatusCommand {
             public var commit: String
             public var reason: String
             public var enqueued: String
-        }
-
-        public struct Running: Codable, Equatable, Sendable {
-            public var commit: String
-            public var reason: String
-            public var started: String
-            public var elapsedSeconds: Double?
-            public var log: String?
-            public var pid: Int32?
-
-            enum CodingKeys: String, CodingKey {
-                case commit, reason, started, log, pid
-                case elapsedSeconds = "elapsed_seconds"
-            }
         }
 
         public struct Failed: Codable, Equatable, Sendable {
@@ -271,12 +257,7 @@ extension StatusCommand {
             var seen: Set<String> = []
             let pending = queue.pending().filter { seen.insert($0.job.commit).inserted }
                 .map { Waiting(commit: $0.job.commit, reason: $0.job.reason, enqueued: $0.job.enqueued) }
-            let running = queue.running().first.map { entry -> Running in
-                let started = entry.job.started ?? ""
-                let elapsed = Timestamp.date(iso8601: started).map { max(0, Date().timeIntervalSince($0)) }
-                return Running(commit: entry.job.commit, reason: entry.job.reason, started: started, elapsedSeconds: elapsed,
-                               log: JobRunner.logPath(in: workspace, commit: entry.job.commit, runID: entry.job.runID), pid: entry.job.pid)
-            }
+            let running = queue.running().first.map { RunningJob($0, in: workspace, now: Date()) }
             let failed = queue.failed().map { Failed(commit: $0.entry.job.commit, reason: $0.reason) }
             var paused: String?
             if case .failure(let reason) = JobRunner(workspace: workspace, progress: NullOutput()).readiness() { paused = reason.text }

@@ -26,13 +26,6 @@ public struct DaemonStatus: Codable, Equatable, Sendable {
     public var jobsDone: Int
     public var watcher: String
 
-    public struct RunningJob: Codable, Equatable, Sendable {
-        public var commit: String
-        public var started: String
-        public var reason: String
-        public var log: String?
-    }
-
     enum CodingKeys: String, CodingKey {
         case pid, started, state, paused, job, last, watcher
         case jobsDone = "jobs_done"
@@ -181,10 +174,10 @@ public final class Daemon: @unchecked Sendable {
         defer { withExtendedLifetime(runLock) {} }
         do {
             let outcome = try runner.runOldest(config: config, onClaim: { entry in
-                let log = JobRunner.logPath(in: runner.workspace, commit: entry.job.commit, runID: entry.job.runID)
+                let job = RunningJob(entry, in: runner.workspace)
                 self.update {
                     $0.state = "running"
-                    $0.job = .init(commit: entry.job.commit, started: entry.job.started ?? "", reason: entry.job.reason, log: log)
+                    $0.job = job
                 }
                 self.say("running \(entry.job.commit.prefix(7)) (\(entry.job.reason))")
             }, shouldStop: { self.shouldStop })

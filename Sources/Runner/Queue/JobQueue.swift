@@ -206,3 +206,30 @@ public struct JobQueue {
         }
     }
 }
+
+/// The job being measured, as `status --json` and the daemon's `status` report it: read from its claimed
+/// `.running` file, with its log and, when asked, how long it has run. The one shape of "the running job".
+public struct RunningJob: Codable, Equatable, Sendable {
+    public var commit: String
+    public var reason: String
+    public var started: String
+    public var elapsedSeconds: Double?
+    public var log: String?
+    public var pid: Int32?
+
+    /// `now` given: `elapsedSeconds` is the time since the job was claimed.
+    public init(_ entry: JobQueue.Entry, in workspace: Workspace, now: Date? = nil) {
+        commit = entry.job.commit
+        reason = entry.job.reason
+        started = entry.job.started ?? ""
+        let started = self.started
+        elapsedSeconds = now.flatMap { now in Timestamp.date(iso8601: started).map { max(0, now.timeIntervalSince($0)) } }
+        log = JobRunner.logPath(in: workspace, commit: entry.job.commit, runID: entry.job.runID)
+        pid = entry.job.pid
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commit, reason, started, log, pid
+        case elapsedSeconds = "elapsed_seconds"
+    }
+}
