@@ -1,6 +1,5 @@
 // swift-format-ignore-file
 import Config
-import Dispatch
 import Foundation
 import Git
 import Statistics
@@ -111,25 +110,7 @@ struct DiffRequest: Sendable {
 
     static func run(_ requests: [DiffRequest], repositoryPath: String) throws -> [DiffSummary] {
         let workers = min(max(1, System.activeProcessorCount), max(1, requests.count / 64))
-        if workers == 1 {
-            let repository = try Repository(at: repositoryPath)
-            return try requests.map { try $0.summary(repository) }
-        }
-        let results = UnsafeMutableBufferPointer<Result<DiffSummary, any Error>>.allocate(capacity: requests.count)
-        results.initialize(repeating: .success(DiffSummary(files: [], changes: nil)))
-        defer { results.deallocate() }
-        nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let repository: Repository
-            do { repository = try Repository(at: repositoryPath) } catch {
-                for i in stride(from: worker, to: requests.count, by: workers) { slots[i] = .failure(error) }
-                return
-            }
-            for i in stride(from: worker, to: requests.count, by: workers) {
-                slots[i] = Result { try requests[i].summary(repository) }
-            }
-        }
-        return try results.map { try $0.get() }
+        return try Parallel.map(requests, workers: workers, state: { try Repository(at: repositoryPath) }) { try $1.summary($0) }
     }
 }
 

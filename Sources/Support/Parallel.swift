@@ -6,20 +6,50 @@ package enum Parallel {
     /// `transform` applied to every element, results in order.
     package static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
         guard items.count > 1 else { return items.map(transform) }
-        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+        // A few chunks per core keeps the cores busy when some items cost more than others.
+        let chunks = min(items.count, 4 * max(1, System.activeProcessorCount))
+        return map(items, workers: chunks, state: { () throws(Never) in () }, { _, item in transform(item) })
+    }
+
+    /// `transform` applied to every element on `workers` threads, each with a `State` of its own made
+    /// once by `makeState` (a handle that must not be shared between threads, such as a libgit2
+    /// repository). Results in order, or the first error in order; with one worker it all runs here.
+    package static func map<T: Sendable, State, R: Sendable, E: Error>(
+        _ items: [T], workers: Int, state makeState: @Sendable () throws(E) -> State,
+        _ transform: @Sendable (State, T) throws(E) -> R
+    ) throws(E) -> [R] {
+        let workers = max(1, min(workers, items.count))
+        if workers == 1 {
+            let state = try makeState()
+            var results: [R] = []
+            results.reserveCapacity(items.count)
+            for item in items { results.append(try transform(state, item)) }
+            return results
+        }
+        let results = UnsafeMutableBufferPointer<Result<R, E>?>.allocate(capacity: items.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         nonisolated(unsafe) let slots = results
-        // A few chunks per core keeps the cores busy when some items cost more than others.
-        let chunks = min(items.count, 4 * max(1, System.activeProcessorCount))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var i = chunk
-            while i < items.count {
-                slots[i] = transform(items[i])
-                i += chunks
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let state: State
+            do throws(E) {
+                state = try makeState()
+            } catch {
+                for i in stride(from: worker, to: items.count, by: workers) { slots[i] = .failure(error) }
+                return
+            }
+            for i in stride(from: worker, to: items.count, by: workers) {
+                do throws(E) {
+                    slots[i] = .success(try transform(state, items[i]))
+                } catch {
+                    slots[i] = .failure(error)
+                }
             }
         }
-        return results.map { $0! }
+        var ordered: [R] = []
+        ordered.reserveCapacity(items.count)
+        for slot in results { ordered.append(try slot!.get()) }
+        return ordered
     }
 
     /// Runs two closures at once and returns both results (or the first error).
