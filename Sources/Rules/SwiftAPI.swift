@@ -22,83 +22,20 @@ private struct SwiftAPIScanner {
         tokens = SwiftAPIScanner.tokenize(Array(text.utf8))
     }
 
-    /// Tokens with comments dropped and every string literal replaced by `""`.
-    static func tokenize(_ b: [UInt8]) -> [Token] {
+    /// `SourceLexer`'s tokens as words, punctuation and line breaks, with comments dropped and every
+    /// string literal (interpolations and all) replaced by `""`.
+    static func tokenize(_ bytes: [UInt8]) -> [Token] {
+        var lexer = SourceLexer(bytes: bytes, language: .swift)
         var out: [Token] = []
-        var i = 0
-        let n = b.count
-        func isWordByte(_ c: UInt8) -> Bool {
-            (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 95 || c == 36 || c >= 0x80
-        }
-        while i < n {
-            let c = b[i]
-            if c == 10 { out.append(Token(kind: .newline, text: "\n")); i += 1; continue }
-            if c == 32 || c == 9 || c == 13 { i += 1; continue }
-            if c == UInt8(ascii: "/") && i + 1 < n && b[i + 1] == UInt8(ascii: "/") {
-                while i < n && b[i] != 10 { i += 1 }
-                continue
+        while let token = lexer.next() {
+            guard !token.nested else { continue }
+            if token.newlineBefore { out.append(Token(kind: .newline, text: "\n")) }
+            let text = String(decoding: bytes[token.start..<token.end], as: UTF8.self)
+            switch token.kind {
+            case .string: out.append(Token(kind: .word, text: "\"\""))
+            case .identifier, .number: out.append(Token(kind: .word, text: text))
+            case .punctuation: out.append(Token(kind: .punct, text: text))
             }
-            if c == UInt8(ascii: "/") && i + 1 < n && b[i + 1] == UInt8(ascii: "*") {
-                var depth = 0
-                while i < n {
-                    if b[i] == UInt8(ascii: "/") && i + 1 < n && b[i + 1] == UInt8(ascii: "*") { depth += 1; i += 2; continue }
-                    if b[i] == UInt8(ascii: "*") && i + 1 < n && b[i + 1] == UInt8(ascii: "/") { depth -= 1; i += 2; if depth == 0 { break }; continue }
-                    i += 1
-                }
-                continue
-            }
-            if c == UInt8(ascii: "\"") || (c == UInt8(ascii: "#") && i + 1 < n && (b[i + 1] == UInt8(ascii: "\"") || b[i + 1] == UInt8(ascii: "#"))) {
-                var hashes = 0
-                while i < n && b[i] == UInt8(ascii: "#") { hashes += 1; i += 1 }
-                if i < n && b[i] == UInt8(ascii: "\"") {
-                    let triple = i + 2 < n && b[i + 1] == 34 && b[i + 2] == 34
-                    i += triple ? 3 : 1
-                    var parens = 0
-                    while i < n {
-                        if b[i] == UInt8(ascii: "\\") && i + 1 < n && b[i + 1] == UInt8(ascii: "(") && hashes == 0 { parens += 1; i += 2; continue }
-                        if parens > 0 {
-                            if b[i] == UInt8(ascii: "(") { parens += 1 } else if b[i] == UInt8(ascii: ")") { parens -= 1 }
-                            i += 1
-                            continue
-                        }
-                        if b[i] == UInt8(ascii: "\\") { i += 2; continue }
-                        if b[i] == 10 && !triple { break }
-                        if b[i] == 34 && (!triple || (i + 2 < n && b[i + 1] == 34 && b[i + 2] == 34)) {
-                            i += triple ? 3 : 1
-                            var closing = 0
-                            while closing < hashes && i < n && b[i] == UInt8(ascii: "#") { closing += 1; i += 1 }
-                            if closing == hashes { break }
-                            continue
-                        }
-                        i += 1
-                    }
-                    out.append(Token(kind: .word, text: "\"\""))
-                    continue
-                }
-                out.append(Token(kind: .punct, text: "#"))
-                continue
-            }
-            if c == UInt8(ascii: "`") {
-                var j = i + 1
-                while j < n && b[j] != UInt8(ascii: "`") && b[j] != 10 { j += 1 }
-                out.append(Token(kind: .word, text: String(decoding: b[(i + 1)..<j], as: UTF8.self)))
-                i = min(n, j + 1)
-                continue
-            }
-            if isWordByte(c) {
-                var j = i
-                while j < n && (isWordByte(b[j]) || (b[j] == UInt8(ascii: ".") && j + 1 < n && b[j + 1] >= 48 && b[j + 1] <= 57 && b[i] >= 48 && b[i] <= 57)) { j += 1 }
-                out.append(Token(kind: .word, text: String(decoding: b[i..<j], as: UTF8.self)))
-                i = j
-                continue
-            }
-            if c == UInt8(ascii: "-") && i + 1 < n && b[i + 1] == UInt8(ascii: ">") {
-                out.append(Token(kind: .punct, text: "->"))
-                i += 2
-                continue
-            }
-            out.append(Token(kind: .punct, text: String(UnicodeScalar(c))))
-            i += 1
         }
         return out
     }
