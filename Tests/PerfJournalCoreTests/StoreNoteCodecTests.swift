@@ -56,8 +56,7 @@ import Testing
     @Test func aMissingKeyInsideARunNamesItsPath() throws {
         let text = try NoteCodec.encode(Self.note).replacingOccurrences(of: "\"tree\"", with: "\"trees\"")
         let error = try #require(throws: PerfJournalError.self) { try NoteCodec.decode(text, commit: Self.commit) }
-        #expect(error.description.contains("missing 'runs."))
-        #expect(error.description.contains("tree'"))
+        #expect(error.description.contains("missing 'runs[0].tree'"))
     }
 }
 
