@@ -99,6 +99,8 @@ import Testing
         let toml = "[bench]\ncommand = \"cat '\(Self.fixture)' > out.json\"\nresults = \"out.json\"\n"
         commit = ObjectID(hex: try sandbox.commit("one", [".perfjournal.toml": toml, "a.txt": "1\n"]))!
         workspace = try Workspace.open(at: sandbox.root)
+        // Measuring runs only a trusted config's commands (trust is per clone, under .git/perfjournal).
+        _ = try TrustStore(workspace: workspace).approve(try workspace.config())
     }
 
     func runner(_ progress: TextBuffer = TextBuffer()) -> JobRunner { JobRunner(workspace: workspace, progress: progress) }

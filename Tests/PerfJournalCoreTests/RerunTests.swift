@@ -32,6 +32,7 @@ import Testing
         let b = ObjectID(hex: try sandbox.commit("two", ["a.txt": "2\n"]))!
         let workspace = try Workspace.open(at: sandbox.root)
         let config = try workspace.config()
+        _ = try TrustStore(workspace: workspace).approve(config)
         let progress = TextBuffer()
         for commit in [a, b] {
             try workspace.store.append(try Measurement.measure(commit, in: workspace, config: config, baseline: false, progress: progress), to: commit)
