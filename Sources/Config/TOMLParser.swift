@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 import Support
 
 /// A TOML 1.0 reader that keeps the line of every key, so a config error can say where it is.
@@ -452,8 +451,10 @@ struct TOMLParser {
     private mutating func skipLineEndingBackslash() throws -> Bool {
         var j = pos + 1
         while j < bytes.count, bytes[j] == UInt8(ascii: " ") || bytes[j] == UInt8(ascii: "\t") { j += 1 }
-        let atNewline = j < bytes.count && (bytes[j] == UInt8(ascii: "\n")
-            || (bytes[j] == UInt8(ascii: "\r") && j + 1 < bytes.count && bytes[j + 1] == UInt8(ascii: "\n")))
+        let atNewline =
+            j < bytes.count
+            && (bytes[j] == UInt8(ascii: "\n")
+                || (bytes[j] == UInt8(ascii: "\r") && j + 1 < bytes.count && bytes[j + 1] == UInt8(ascii: "\n")))
         guard atNewline else { return false }
         pos = j
         while let b = peek() {
@@ -483,9 +484,10 @@ struct TOMLParser {
         case UInt8(ascii: "u"), UInt8(ascii: "U"):
             let count = e == UInt8(ascii: "u") ? 4 : 8
             guard pos + count <= bytes.count,
-                  let hex = String(validating: bytes[pos..<pos + count], as: UTF8.self),
-                  hex.utf8.allSatisfy({ Self.hexValue($0) != nil }),
-                  let value = UInt32(hex, radix: 16) else {
+                let hex = String(validating: bytes[pos..<pos + count], as: UTF8.self),
+                hex.utf8.allSatisfy({ Self.hexValue($0) != nil }),
+                let value = UInt32(hex, radix: 16)
+            else {
                 throw error("\\\(Character(Unicode.Scalar(e))) must be followed by \(count) hex digits")
             }
             guard let scalar = Unicode.Scalar(value) else {
@@ -518,7 +520,8 @@ struct TOMLParser {
         while let b = peek(), isTokenByte(b) { pos += 1 }
         // "1979-05-27 07:32:00": a date and a time may be separated by one space.
         if pos - start == 10, peek() == UInt8(ascii: " "), let d = peek(1), Self.isDigit(d), peek(3) == UInt8(ascii: ":"),
-           Self.isDate(bytes[start..<pos]) {
+            Self.isDate(bytes[start..<pos])
+        {
             pos += 1
             while let b = peek(), isTokenByte(b) { pos += 1 }
         }
@@ -540,7 +543,8 @@ struct TOMLParser {
             return .dateTime(text)
         }
         if token.count > 2, token[0] == UInt8(ascii: "0"),
-           let radix = [UInt8(ascii: "x"): 16, UInt8(ascii: "o"): 8, UInt8(ascii: "b"): 2][token[1]] {
+            let radix = [UInt8(ascii: "x"): 16, UInt8(ascii: "o"): 8, UInt8(ascii: "b"): 2][token[1]]
+        {
             let digits = Array(token[2...])
             guard Self.validDigits(digits[...], { Self.hexValue($0).map { $0 < radix } ?? false }) else {
                 throw error(line: tokenLine, "invalid number '\(text)'")
@@ -634,8 +638,9 @@ struct TOMLParser {
     /// YYYY-MM-DD with a real day of that month.
     private static func isDate(_ s: ArraySlice<UInt8>) -> Bool {
         guard s.count == 10, s[s.startIndex + 4] == UInt8(ascii: "-"), s[s.startIndex + 7] == UInt8(ascii: "-"),
-              let y = number(s, from: 0, count: 4), let m = number(s, from: 5, count: 2),
-              let d = number(s, from: 8, count: 2), (1...12).contains(m) else { return false }
+            let y = number(s, from: 0, count: 4), let m = number(s, from: 5, count: 2),
+            let d = number(s, from: 8, count: 2), (1...12).contains(m)
+        else { return false }
         let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
         return (1...days).contains(d)
@@ -644,8 +649,9 @@ struct TOMLParser {
     /// HH:MM:SS(.fraction)?, then the rest (an offset, when allowed) is returned for the caller.
     private static func timeLength(_ s: ArraySlice<UInt8>) -> Int? {
         guard s.count >= 8, s[s.startIndex + 2] == UInt8(ascii: ":"), s[s.startIndex + 5] == UInt8(ascii: ":"),
-              let h = number(s, from: 0, count: 2), let m = number(s, from: 3, count: 2),
-              let sec = number(s, from: 6, count: 2), h <= 23, m <= 59, sec <= 60 else { return nil }
+            let h = number(s, from: 0, count: 2), let m = number(s, from: 3, count: 2),
+            let sec = number(s, from: 6, count: 2), h <= 23, m <= 59, sec <= 60
+        else { return nil }
         var n = 8
         if s.count > 8, s[s.startIndex + 8] == UInt8(ascii: ".") {
             n = 9
@@ -671,8 +677,9 @@ struct TOMLParser {
         if offset.isEmpty { return true }
         if offset.count == 1 { return offset.first == UInt8(ascii: "Z") || offset.first == UInt8(ascii: "z") }
         guard offset.count == 6, offset.first == UInt8(ascii: "+") || offset.first == UInt8(ascii: "-"),
-              offset[offset.startIndex + 3] == UInt8(ascii: ":"),
-              let h = number(offset, from: 1, count: 2), let m = number(offset, from: 4, count: 2) else { return false }
+            offset[offset.startIndex + 3] == UInt8(ascii: ":"),
+            let h = number(offset, from: 1, count: 2), let m = number(offset, from: 4, count: 2)
+        else { return false }
         return h <= 23 && m <= 59
     }
 

@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 import CGit2
 
 extension Repository {
@@ -22,11 +21,13 @@ extension Repository {
         final class Box { var values: [String] = [] }
         let box = Box()
         let code = withExtendedLifetime(box) {
-            git_config_get_multivar_foreach(config, key, nil, { entry, payload in
-                let box = Unmanaged<Box>.fromOpaque(payload!).takeUnretainedValue()
-                if let v = entry?.pointee.value { box.values.append(String(cString: v)) }
-                return 0
-            }, Unmanaged.passUnretained(box).toOpaque())
+            git_config_get_multivar_foreach(
+                config, key, nil,
+                { entry, payload in
+                    let box = Unmanaged<Box>.fromOpaque(payload!).takeUnretainedValue()
+                    if let v = entry?.pointee.value { box.values.append(String(cString: v)) }
+                    return 0
+                }, Unmanaged.passUnretained(box).toOpaque())
         }
         if code == GIT_ENOTFOUND.rawValue { return [] }
         try check("read config \(key)", code)

@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 import Foundation
 
 /// Makes user text (commit subjects and bodies, benchmark names) safe to put into the Markdown the journal
@@ -128,19 +127,23 @@ public enum MarkdownEscape {
     }
 
     private static func inlineWhitespace(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }
-            .filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }
+                    .filter { $0.value >= 0x20 && $0.value != 0x7F }))
     }
 
     /// A label inside a Mermaid string ("…"): no quotes, brackets or newlines that would end it.
     public static func mermaidLabel(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
-            switch scalar {
-            case "\"", "`": return "'"
-            case "\n", "\r", "\t": return " "
-            case "[", "]", "{", "}", ";", "<", ">", "&", "#": return "_"
-            default: return scalar.value < 0x20 || scalar.value == 0x7F ? nil : scalar
-            }
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+                    switch scalar {
+                    case "\"", "`": return "'"
+                    case "\n", "\r", "\t": return " "
+                    case "[", "]", "{", "}", ";", "<", ">", "&", "#": return "_"
+                    default: return scalar.value < 0x20 || scalar.value == 0x7F ? nil : scalar
+                    }
+                }))
     }
 }

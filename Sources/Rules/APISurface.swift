@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 import Foundation
 import Support
 
@@ -83,7 +82,8 @@ public enum PythonAPI {
     public static func surfaces(files: [(path: String, text: String)], python: String? = nil) throws -> [APISurface]? {
         guard !files.isEmpty else { return [] }
         guard let output = try run(files: files, python: python),
-              let perFile = output["files"] as? [[String: Any]], perFile.count == files.count else { return nil }
+            let perFile = output["files"] as? [[String: Any]], perFile.count == files.count
+        else { return nil }
         return perFile.map { APISurface(entries: Set($0["entries"] as? [String] ?? []), problems: $0["problems"] as? [String] ?? []) }
     }
 
@@ -108,139 +108,139 @@ public enum PythonAPI {
     }
 
     static let script = #"""
-import ast, gc, json, sys
+        import ast, gc, json, sys
 
-# The trees are thrown away after one pass; the cycle collector only costs time here (a fifth of it on big files).
-gc.disable()
+        # The trees are thrown away after one pass; the cycle collector only costs time here (a fifth of it on big files).
+        gc.disable()
 
-def signature(args):
-    parts = []
-    positional = args.posonlyargs + args.args
-    first_default = len(positional) - len(args.defaults)
-    for i, a in enumerate(positional):
-        parts.append(a.arg + ("=" + ast.unparse(args.defaults[i - first_default]) if i >= first_default else ""))
-        if args.posonlyargs and i == len(args.posonlyargs) - 1:
-            parts.append("/")
-    if args.vararg:
-        parts.append("*" + args.vararg.arg)
-    elif args.kwonlyargs:
-        parts.append("*")
-    for a, d in zip(args.kwonlyargs, args.kw_defaults):
-        parts.append(a.arg + ("" if d is None else "=" + ast.unparse(d)))
-    if args.kwarg:
-        parts.append("**" + args.kwarg.arg)
-    return "(" + ", ".join(parts) + ")"
+        def signature(args):
+            parts = []
+            positional = args.posonlyargs + args.args
+            first_default = len(positional) - len(args.defaults)
+            for i, a in enumerate(positional):
+                parts.append(a.arg + ("=" + ast.unparse(args.defaults[i - first_default]) if i >= first_default else ""))
+                if args.posonlyargs and i == len(args.posonlyargs) - 1:
+                    parts.append("/")
+            if args.vararg:
+                parts.append("*" + args.vararg.arg)
+            elif args.kwonlyargs:
+                parts.append("*")
+            for a, d in zip(args.kwonlyargs, args.kw_defaults):
+                parts.append(a.arg + ("" if d is None else "=" + ast.unparse(d)))
+            if args.kwarg:
+                parts.append("**" + args.kwarg.arg)
+            return "(" + ", ".join(parts) + ")"
 
-def flatten(body):
-    # Definitions under `if`/`try`/`with` at this level are still this level's names.
-    for node in body:
-        if isinstance(node, ast.If):
-            yield from flatten(node.body); yield from flatten(node.orelse)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            yield from flatten(node.body); yield from flatten(node.orelse); yield from flatten(node.finalbody)
-            for h in node.handlers:
-                yield from flatten(h.body)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            yield from flatten(node.body)
-        else:
-            yield node
+        def flatten(body):
+            # Definitions under `if`/`try`/`with` at this level are still this level's names.
+            for node in body:
+                if isinstance(node, ast.If):
+                    yield from flatten(node.body); yield from flatten(node.orelse)
+                elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                    yield from flatten(node.body); yield from flatten(node.orelse); yield from flatten(node.finalbody)
+                    for h in node.handlers:
+                        yield from flatten(h.body)
+                elif isinstance(node, (ast.With, ast.AsyncWith)):
+                    yield from flatten(node.body)
+                else:
+                    yield node
 
-def decorator_names(node):
-    names = set()
-    for d in node.decorator_list:
-        target = d.func if isinstance(d, ast.Call) else d
-        if isinstance(target, ast.Name):
-            names.add(target.id)
-        elif isinstance(target, ast.Attribute):
-            names.add(target.attr)
-    return names
+        def decorator_names(node):
+            names = set()
+            for d in node.decorator_list:
+                target = d.func if isinstance(d, ast.Call) else d
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+                elif isinstance(target, ast.Attribute):
+                    names.add(target.attr)
+            return names
 
-def names_of(node):
-    """(name, entry suffix, kind) for each name a statement binds."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        decorators = decorator_names(node)
-        if decorators & {"setter", "deleter"}:
-            return []
-        prefix = "async " if isinstance(node, ast.AsyncFunctionDef) else ""
-        if "property" in decorators or "cached_property" in decorators:
-            return [(node.name, "", prefix + "property ")]
-        kind = "staticmethod " if "staticmethod" in decorators else "classmethod " if "classmethod" in decorators else ""
-        return [(node.name, signature(node.args), prefix + kind)]
-    if isinstance(node, ast.ClassDef):
-        return [(node.name, "", "class ")]
-    if isinstance(node, ast.Assign):
-        return [(t.id, "", "") for t in node.targets if isinstance(t, ast.Name)]
-    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        return [(node.target.id, "", "")]
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return [((a.asname or a.name).split(".")[0], "", "import ") for a in node.names if a.name != "*"]
-    return []
-
-def dunder(name):
-    return name.startswith("__") and name.endswith("__") and len(name) > 4
-
-def class_entries(node, qualifier, out):
-    for child in flatten(node.body):
-        if isinstance(child, (ast.Import, ast.ImportFrom)):
-            continue
-        for name, suffix, kind in names_of(child):
-            is_method = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
-            if name.startswith("_") and not (is_method and dunder(name)):
-                continue
-            out.add(kind + qualifier + "." + name + suffix)
-            if isinstance(child, ast.ClassDef):
-                class_entries(child, qualifier + "." + name, out)
-
-def declared_all(tree):
-    result = None
-    for node in tree.body:
-        value = None
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-            value, result = node.value, []
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == "__all__":
-            value = node.value
-            result = result or []
-        if isinstance(value, (ast.List, ast.Tuple)):
-            result += [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-    return result
-
-def module_entries(module, tree, out):
-    exported = declared_all(tree)
-    seen = set()
-    for node in flatten(tree.body):
-        for name, suffix, kind in names_of(node):
-            if exported is not None:
-                if name not in exported:
-                    continue
-            elif name.startswith("_") or kind == "import ":
-                continue
-            seen.add(name)
-            out.add(kind.replace("import ", "") + module + "." + name + suffix)
+        def names_of(node):
+            """(name, entry suffix, kind) for each name a statement binds."""
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                decorators = decorator_names(node)
+                if decorators & {"setter", "deleter"}:
+                    return []
+                prefix = "async " if isinstance(node, ast.AsyncFunctionDef) else ""
+                if "property" in decorators or "cached_property" in decorators:
+                    return [(node.name, "", prefix + "property ")]
+                kind = "staticmethod " if "staticmethod" in decorators else "classmethod " if "classmethod" in decorators else ""
+                return [(node.name, signature(node.args), prefix + kind)]
             if isinstance(node, ast.ClassDef):
-                class_entries(node, module + "." + node.name, out)
-    for name in exported or []:
-        if name not in seen:
-            out.add(module + "." + name)
+                return [(node.name, "", "class ")]
+            if isinstance(node, ast.Assign):
+                return [(t.id, "", "") for t in node.targets if isinstance(t, ast.Name)]
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                return [(node.target.id, "", "")]
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                return [((a.asname or a.name).split(".")[0], "", "import ") for a in node.names if a.name != "*"]
+            return []
 
-entries, problems, files = set(), [], []
-for f in json.load(sys.stdin):
-    mine, trouble = set(), []
-    files.append({"entries": mine, "problems": trouble})
-    if not f["module"]:
-        continue
-    try:
-        tree = ast.parse(f["text"], filename=f["path"])
-    except SyntaxError as e:
-        trouble.append("%s:%s: %s" % (f["path"], e.lineno or 0, e.msg))
-        continue
-    except ValueError as e:  # source with NUL bytes
-        trouble.append("%s:0: %s" % (f["path"], e))
-        continue
-    module_entries(f["module"], tree, mine)
-for f in files:
-    entries |= f["entries"]
-    problems += f["problems"]
-    f["entries"] = sorted(f["entries"])
-json.dump({"entries": sorted(entries), "problems": problems, "files": files}, sys.stdout)
-"""#
+        def dunder(name):
+            return name.startswith("__") and name.endswith("__") and len(name) > 4
+
+        def class_entries(node, qualifier, out):
+            for child in flatten(node.body):
+                if isinstance(child, (ast.Import, ast.ImportFrom)):
+                    continue
+                for name, suffix, kind in names_of(child):
+                    is_method = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    if name.startswith("_") and not (is_method and dunder(name)):
+                        continue
+                    out.add(kind + qualifier + "." + name + suffix)
+                    if isinstance(child, ast.ClassDef):
+                        class_entries(child, qualifier + "." + name, out)
+
+        def declared_all(tree):
+            result = None
+            for node in tree.body:
+                value = None
+                if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+                    value, result = node.value, []
+                elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == "__all__":
+                    value = node.value
+                    result = result or []
+                if isinstance(value, (ast.List, ast.Tuple)):
+                    result += [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            return result
+
+        def module_entries(module, tree, out):
+            exported = declared_all(tree)
+            seen = set()
+            for node in flatten(tree.body):
+                for name, suffix, kind in names_of(node):
+                    if exported is not None:
+                        if name not in exported:
+                            continue
+                    elif name.startswith("_") or kind == "import ":
+                        continue
+                    seen.add(name)
+                    out.add(kind.replace("import ", "") + module + "." + name + suffix)
+                    if isinstance(node, ast.ClassDef):
+                        class_entries(node, module + "." + node.name, out)
+            for name in exported or []:
+                if name not in seen:
+                    out.add(module + "." + name)
+
+        entries, problems, files = set(), [], []
+        for f in json.load(sys.stdin):
+            mine, trouble = set(), []
+            files.append({"entries": mine, "problems": trouble})
+            if not f["module"]:
+                continue
+            try:
+                tree = ast.parse(f["text"], filename=f["path"])
+            except SyntaxError as e:
+                trouble.append("%s:%s: %s" % (f["path"], e.lineno or 0, e.msg))
+                continue
+            except ValueError as e:  # source with NUL bytes
+                trouble.append("%s:0: %s" % (f["path"], e))
+                continue
+            module_entries(f["module"], tree, mine)
+        for f in files:
+            entries |= f["entries"]
+            problems += f["problems"]
+            f["entries"] = sorted(f["entries"])
+        json.dump({"entries": sorted(entries), "problems": problems, "files": files}, sys.stdout)
+        """#
 }

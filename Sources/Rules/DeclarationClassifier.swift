@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 /// Decides whether the tokens before a `{` declare something, per language, and names it.
 /// Heuristic by design: it recognises the common definition forms listed in each method and
 /// otherwise says "not a definition" (the brace is then an anonymous block).
@@ -145,7 +144,8 @@ struct DeclarationClassifier {
         var index = header.count - 1
         while index >= 0 {
             if depth[index] == 0, header[index].kind == .identifier, words.contains(text(header[index])),
-               !(index > 0 && isPunct(header[index - 1], ".")) {
+                !(index > 0 && isPunct(header[index - 1], "."))
+            {
                 return index
             }
             index -= 1
@@ -204,8 +204,9 @@ struct DeclarationClassifier {
         }
         // A receiver, then the method name followed by its parameters (else a function literal).
         guard isPunct(header[k + 1], "("), let close = matchingClose(header, k + 1), close + 2 < header.count,
-              header[close + 1].kind == .identifier,
-              isPunct(header[close + 2], "(") || isPunct(header[close + 2], "[") else { return nil }
+            header[close + 1].kind == .identifier,
+            isPunct(header[close + 2], "(") || isPunct(header[close + 2], "[")
+        else { return nil }
         let receiverDepth = depth[k + 1] + 1
         let receiver = (k + 2..<close).last { depth[$0] == receiverDepth && header[$0].kind == .identifier }
         let method = text(header[close + 1])
@@ -216,7 +217,9 @@ struct DeclarationClassifier {
 
     private func rust(_ header: [SourceToken], _ depth: [Int]) -> Found? {
         let keywords: Set<String> = ["fn", "impl", "trait", "mod", "struct", "enum", "union"]
-        guard let k = header.indices.first(where: { depth[$0] == 0 && header[$0].kind == .identifier && keywords.contains(text(header[$0])) }) else { return nil }
+        guard let k = header.indices.first(where: { depth[$0] == 0 && header[$0].kind == .identifier && keywords.contains(text(header[$0])) }) else {
+            return nil
+        }
         let line = header[0].line
         let keyword = text(header[k])
         switch keyword {
@@ -340,7 +343,8 @@ struct DeclarationClassifier {
             var j = last - 1
             // `(x): T =>`: step back over the return type to the parameter list.
             if let close = (0..<last).last(where: { depth[$0] == 0 && isPunct(header[$0], ")") }),
-               close + 1 < last, isPunct(header[close + 1], ":") {
+                close + 1 < last, isPunct(header[close + 1], ":")
+            {
                 j = close
             }
             guard j >= 0 else { return nil }
@@ -387,14 +391,16 @@ struct DeclarationClassifier {
         guard let close = (0...last).last(where: { depth[$0] == 0 && isPunct(header[$0], ")") }) else { return nil }
         if close < last {
             guard isPunct(header[close + 1], ":"),
-                  !header[(close + 1)...].contains(where: { isPunct($0, "=") || isPunct($0, "=>") }) else { return nil }
+                !header[(close + 1)...].contains(where: { isPunct($0, "=") || isPunct($0, "=>") })
+            else { return nil }
         }
         guard let open = matchingOpen(header, close) else { return nil }
         var nameIndex = open - 1
         if nameIndex >= 0, isPunct(header[nameIndex], ">") { nameIndex = skipAngleBackwards(header, nameIndex) }
         guard nameIndex >= 0, header[nameIndex].kind == .identifier,
-              !Self.jsNotMethodNames.contains(text(header[nameIndex])),
-              !(nameIndex > 0 && (isPunct(header[nameIndex - 1], ".") || isPunct(header[nameIndex - 1], "="))) else { return nil }
+            !Self.jsNotMethodNames.contains(text(header[nameIndex])),
+            !(nameIndex > 0 && (isPunct(header[nameIndex - 1], ".") || isPunct(header[nameIndex - 1], "=")))
+        else { return nil }
         var name = text(header[nameIndex])
         if nameIndex > 0, isPunct(header[nameIndex - 1], "#") { name = "#" + name }
         return Found(name: name, kind: "function", line: header[nameIndex].line)
@@ -411,8 +417,11 @@ struct DeclarationClassifier {
         }
         guard isPunct(token, "=") else { return nil }
         // `const f: Type = `: the declared name follows the last const/let/var.
-        if let declaration = (0..<assignment).last(where: { depth[$0] == 0 && (isWord(header[$0], "const") || isWord(header[$0], "let") || isWord(header[$0], "var")) }),
-           declaration + 1 < assignment, header[declaration + 1].kind == .identifier {
+        if let declaration = (0..<assignment).last(where: {
+            depth[$0] == 0 && (isWord(header[$0], "const") || isWord(header[$0], "let") || isWord(header[$0], "var"))
+        }),
+            declaration + 1 < assignment, header[declaration + 1].kind == .identifier
+        {
             return text(header[declaration + 1])
         }
         guard assignment > 0, header[assignment - 1].kind == .identifier else { return nil }

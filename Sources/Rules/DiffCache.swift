@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 import Foundation
 import Git
 import Results
@@ -50,13 +49,18 @@ final class DiffCache {
     // change = [path, oldPath, binary, added, deleted, hunks, oldSymbols, newSymbols].
     static func encode(_ s: DiffSummary) -> [Any] {
         let files: [[Any]] = s.files.map {
-            [$0.path, $0.oldPath, $0.status.rawValue, $0.isBinary, $0.isSubmodule, $0.oldMode, $0.newMode, $0.hunks,
-             $0.oldBlob?.hex ?? "", $0.newBlob?.hex ?? ""]
+            [
+                $0.path, $0.oldPath, $0.status.rawValue, $0.isBinary, $0.isSubmodule, $0.oldMode, $0.newMode, $0.hunks,
+                $0.oldBlob?.hex ?? "", $0.newBlob?.hex ?? "",
+            ]
         }
         guard let changes = s.changes else { return [files] }
-        return [files, changes.map { c -> [Any] in
-            [c.path, c.oldPath ?? "", c.isBinary, c.addedLines, c.deletedLines, c.hunks, c.oldSymbols.sorted(), c.newSymbols.sorted()]
-        }]
+        return [
+            files,
+            changes.map { c -> [Any] in
+                [c.path, c.oldPath ?? "", c.isBinary, c.addedLines, c.deletedLines, c.hunks, c.oldSymbols.sorted(), c.newSymbols.sorted()]
+            },
+        ]
     }
 
     static func decode(_ fields: [JSONValue]) -> DiffSummary? {
@@ -65,23 +69,27 @@ final class DiffCache {
         var files: [FileDiff] = []
         for raw in rawFiles {
             guard let f = raw.elements, f.count == 10, let path = f[0].string, let oldPath = f[1].string, let status = f[2].string,
-                  let binary = f[3].bool, let submodule = f[4].bool, let oldMode = int(f[5]), let newMode = int(f[6]),
-                  let hunks = int(f[7]), let oldBlob = f[8].string, let newBlob = f[9].string else { return nil }
-            files.append(FileDiff(
-                path: path, oldPath: oldPath, status: FileDiff.Status(rawValue: status) ?? .other, isBinary: binary,
-                isSubmodule: submodule, oldMode: UInt32(oldMode), newMode: UInt32(newMode), hunks: hunks,
-                addedLines: [], deletedLines: [], oldBlob: ObjectID(hex: oldBlob), newBlob: ObjectID(hex: newBlob)))
+                let binary = f[3].bool, let submodule = f[4].bool, let oldMode = int(f[5]), let newMode = int(f[6]),
+                let hunks = int(f[7]), let oldBlob = f[8].string, let newBlob = f[9].string
+            else { return nil }
+            files.append(
+                FileDiff(
+                    path: path, oldPath: oldPath, status: FileDiff.Status(rawValue: status) ?? .other, isBinary: binary,
+                    isSubmodule: submodule, oldMode: UInt32(oldMode), newMode: UInt32(newMode), hunks: hunks,
+                    addedLines: [], deletedLines: [], oldBlob: ObjectID(hex: oldBlob), newBlob: ObjectID(hex: newBlob)))
         }
         guard fields.count > 1 else { return DiffSummary(files: files, changes: nil) }
         guard let rawChanges = fields[1].elements else { return nil }
         var changes: [FileChange] = []
         for raw in rawChanges {
             guard let c = raw.elements, c.count == 8, let path = c[0].string, let oldPath = c[1].string, let binary = c[2].bool,
-                  let added = int(c[3]), let deleted = int(c[4]), let hunks = int(c[5]),
-                  let oldSymbols = c[6].elements?.compactMap(\.string), let newSymbols = c[7].elements?.compactMap(\.string) else { return nil }
-            changes.append(FileChange(
-                path: path, oldPath: oldPath.isEmpty ? nil : oldPath, isBinary: binary, addedLines: added, deletedLines: deleted,
-                hunks: hunks, oldSymbols: Set(oldSymbols), newSymbols: Set(newSymbols)))
+                let added = int(c[3]), let deleted = int(c[4]), let hunks = int(c[5]),
+                let oldSymbols = c[6].elements?.compactMap(\.string), let newSymbols = c[7].elements?.compactMap(\.string)
+            else { return nil }
+            changes.append(
+                FileChange(
+                    path: path, oldPath: oldPath.isEmpty ? nil : oldPath, isBinary: binary, addedLines: added, deletedLines: deleted,
+                    hunks: hunks, oldSymbols: Set(oldSymbols), newSymbols: Set(newSymbols)))
         }
         return DiffSummary(files: files, changes: changes)
     }

@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 /// Finds `def`, `async def` and `class` blocks in Python by indentation, in one pass over the lines,
 /// stepping over strings (triple-quoted ones span lines), comments, bracketed and backslash
 /// continuations. A definition starts at its first decorator and ends at its last code line.
@@ -61,8 +60,11 @@ struct PythonSymbolScanner {
                 if let string = openString {
                     if c == UInt8(ascii: "\\") { j += 2; continue }
                     if c == string.quote {
-                        if !string.triple { openString = nil }
-                        else if j + 2 < lineEnd, bytes[j + 1] == c, bytes[j + 2] == c { openString = nil; j += 3; continue }
+                        if !string.triple {
+                            openString = nil
+                        } else if j + 2 < lineEnd, bytes[j + 1] == c, bytes[j + 2] == c {
+                            openString = nil; j += 3; continue
+                        }
                     }
                     j += 1
                     continue
@@ -103,19 +105,27 @@ struct PythonSymbolScanner {
         func word(_ w: String) -> Bool {
             let count = w.utf8.count
             guard j + count < end, bytes[j..<(j + count)].elementsEqual(w.utf8),
-                  bytes[j + count] == 0x20 || bytes[j + count] == 0x09 else { return false }
+                bytes[j + count] == 0x20 || bytes[j + count] == 0x09
+            else { return false }
             j += count
             while j < end, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
             return true
         }
         let kind: String
-        if word("def") { kind = "function" }
-        else if word("async") && word("def") { kind = "function" }
-        else if word("class") { kind = "type" }
-        else { return nil }
+        if word("def") {
+            kind = "function"
+        } else if word("async") && word("def") {
+            kind = "function"
+        } else if word("class") {
+            kind = "type"
+        } else {
+            return nil
+        }
         let nameStart = j
-        while j < end, bytes[j] == UInt8(ascii: "_") || (bytes[j] | 0x20 >= UInt8(ascii: "a") && bytes[j] | 0x20 <= UInt8(ascii: "z"))
-            || (bytes[j] >= UInt8(ascii: "0") && bytes[j] <= UInt8(ascii: "9")) || bytes[j] >= 0x80 { j += 1 }
+        while j < end,
+            bytes[j] == UInt8(ascii: "_") || (bytes[j] | 0x20 >= UInt8(ascii: "a") && bytes[j] | 0x20 <= UInt8(ascii: "z"))
+                || (bytes[j] >= UInt8(ascii: "0") && bytes[j] <= UInt8(ascii: "9")) || bytes[j] >= 0x80
+        { j += 1 }
         guard j > nameStart else { return nil }
         return (String(decoding: bytes[nameStart..<j], as: UTF8.self), kind)
     }

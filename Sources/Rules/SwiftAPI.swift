@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 /// Swift's public API read from source: `public`/`open` declarations (func, var, let, init, subscript,
 /// class, struct, enum, protocol, actor, typealias, associatedtype, case), qualified with their
 /// enclosing types. Members of a public protocol, members of a `public extension` and the cases of a
@@ -113,7 +112,11 @@ private struct SwiftAPIScanner {
         var access: String?
         var words: [String] = []
         while i < tokens.count, Self.modifiers.contains(tokens[i].text) {
-            if tokens[i].text == "class", i + 1 < tokens.count, !Self.modifiers.contains(tokens[i + 1].text) && !["func", "var", "let", "subscript"].contains(tokens[i + 1].text) { break }
+            if tokens[i].text == "class", i + 1 < tokens.count,
+                !Self.modifiers.contains(tokens[i + 1].text) && !["func", "var", "let", "subscript"].contains(tokens[i + 1].text)
+            {
+                break
+            }
             let word = tokens[i].text
             if ["public", "open", "internal", "private", "fileprivate", "package"].contains(word) {
                 if i + 1 < tokens.count, tokens[i + 1].text == "(" {  // private(set): the setter only
@@ -129,8 +132,11 @@ private struct SwiftAPIScanner {
         let keyword = tokens[i].text
         let qualifier = container?.name.map { $0 + "." } ?? ""
         let isPublic: Bool
-        if let access { isPublic = access == "public" || access == "open" }
-        else { isPublic = container?.membersPublic ?? false || (keyword == "case" && (container?.isEnum ?? false) && (container?.isPublic ?? false)) }
+        if let access {
+            isPublic = access == "public" || access == "open"
+        } else {
+            isPublic = container?.membersPublic ?? false || (keyword == "case" && (container?.isEnum ?? false) && (container?.isPublic ?? false))
+        }
         let containerIsPublic = container.map { $0.isPublic } ?? true
 
         // The declaration's own tokens: up to its body, its initial value, or the end of the line.
@@ -150,7 +156,9 @@ private struct SwiftAPIScanner {
         switch keyword {
         case "extension":
             let extended = tokens[(i + 1)..<end].prefix { $0.text != ":" && $0.text != "where" && $0.text != "<" }.map(\.text).joined()
-            return Declaration(entries: [], container: Container(name: extended, isPublic: true, membersPublic: access == "public" || access == "open", isEnum: false), end: end)
+            return Declaration(
+                entries: [], container: Container(name: extended, isPublic: true, membersPublic: access == "public" || access == "open", isEnum: false),
+                end: end)
         case "class", "struct", "enum", "protocol", "actor":
             let entry = visible ? [render(words + [keyword], qualifier + name, Array(tokens[(i + 2)..<max(i + 2, end)]))] : []
             let child = Container(name: qualifier + name, isPublic: visible, membersPublic: keyword == "protocol" && visible, isEnum: keyword == "enum")
@@ -200,7 +208,8 @@ private struct SwiftAPIScanner {
         var previous = name
         for token in rest where token.kind != .newline {
             let t = token.text
-            let tight = [",", ")", "]", ":", ".", "?", "!", ">", "(", "<"].contains(t) && !(t == "(" && previous == ",")
+            let tight =
+                [",", ")", "]", ":", ".", "?", "!", ">", "(", "<"].contains(t) && !(t == "(" && previous == ",")
                 || ["(", "[", ".", "<", "@"].contains(previous)
             let spaced = t == "->" || previous == "->" || previous == "," || previous == ":" || t == "="
             text += (spaced || !tight) ? " " + t : t

@@ -1,7 +1,6 @@
-// swift-format-ignore-file
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -111,7 +110,13 @@ import Glibc
 
     /// A socket file nobody listens on, as a SIGKILLed daemon leaves it.
     static func leaveDeadSocket(at path: String, repo: TestRepository) throws {
-        try repo.run("/usr/bin/env", ["python3", "-c", "import os,socket,sys; os.makedirs(os.path.dirname(sys.argv[1]), mode=0o700, exist_ok=True); s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])", path], in: repo.root, check: true)
+        try repo.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import os,socket,sys; os.makedirs(os.path.dirname(sys.argv[1]), mode=0o700, exist_ok=True); s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])",
+                path,
+            ], in: repo.root, check: true)
     }
 
     /// No daemon (autostart off), a dead socket file and a stale pid file left behind: the hook still
@@ -152,8 +157,9 @@ import Glibc
         try Self.waitUntil("the queue drains") { try Self.queueDrained(repo) }
         let benchRuns = Self.benchCount(counter)
 
-        try repo.git("-c", "sequence.editor=sed -i -e s/^pick/reword/", "-c", "core.editor=sed -i -e 1s/^/Reworded:\\ /",
-                     "rebase", "-q", "-i", "HEAD~3")
+        try repo.git(
+            "-c", "sequence.editor=sed -i -e s/^pick/reword/", "-c", "core.editor=sed -i -e 1s/^/Reworded:\\ /",
+            "rebase", "-q", "-i", "HEAD~3")
         let reworded = try Self.revList(repo, "HEAD~3..HEAD")
         #expect(Set(reworded).isDisjoint(with: measured))
         #expect(try repo.git("log", "-1", "--format=%s").stdout.hasPrefix("Reworded:"))
@@ -282,14 +288,16 @@ import Glibc
         return entries.compactMap(Int32.init).filter { pid in
             guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
             let args = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            return args.count >= 5 && args[1] == "daemon" && args[2] == "run" && (args.last ?? "").contains((repo.root as NSString).lastPathComponent) && (args.last ?? "").contains(repo.sibling(""))
+            return args.count >= 5 && args[1] == "daemon" && args[2] == "run" && (args.last ?? "").contains((repo.root as NSString).lastPathComponent)
+                && (args.last ?? "").contains(repo.sibling(""))
         }
     }
 
     /// A watched branch deleted under the daemon: it says so and carries on, measuring the next commit.
     @Test func deletedBranchIsLoggedAndTheDaemonCarriesOn() throws {
         let (repo, _) = try Self.measuredRepository(autostart: false)
-        try repo.write(".perfjournal.toml", try repo.read(".perfjournal.toml").replacingOccurrences(of: "branches = [\"main\"]", with: "branches = [\"main\", \"topic\"]"))
+        try repo.write(
+            ".perfjournal.toml", try repo.read(".perfjournal.toml").replacingOccurrences(of: "branches = [\"main\"]", with: "branches = [\"main\", \"topic\"]"))
         #expect(try repo.read(".perfjournal.toml").contains("\"topic\""))
         #expect(try repo.perfjournal("trust").status == 0)
         try repo.commit("Watch topic too")
@@ -369,4 +377,3 @@ import Glibc
         return p
     }
 }
-

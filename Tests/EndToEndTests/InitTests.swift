@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 import Foundation
 import Testing
 
@@ -18,29 +17,40 @@ import Testing
 
     static let results = "--benchmark-json=.perfjournal-results.json"
     static let cases: [Case] = [
-        Case(fixture: "setup-py-extras", command: "pytest tests/performance -o addopts= --benchmark-only \(results)",
-             files: ["tests/performance/**"],
-             benchmarks: ["tests/performance/test_perf.py::test_mean_speed", "tests/performance/test_perf.py::test_triangular_speed"],
-             found: "found 2 benchmarks in 1 file"),
-        Case(fixture: "custom-name-tox", command: "pytest benchmarking/bench_core.py --benchmark-only \(results)",
-             files: ["benchmarking/**"],
-             benchmarks: ["benchmarking/bench_core.py::test_render_document", "benchmarking/bench_core.py::test_render_paragraphs[10]",
-                          "benchmarking/bench_core.py::test_render_paragraphs[1]"],
-             found: "found 3 benchmarks in 1 file"),
-        Case(fixture: "uv-lock-missing", command: "pytest testing/benchmark.py --benchmark-only \(results)",
-             files: ["testing/benchmark.py"],
-             benchmarks: ["testing/benchmark.py::TestRegister::test_register_many", "testing/benchmark.py::test_call_twenty_hooks"],
-             found: "found 2 benchmarks in 1 file"),
-        Case(fixture: "conflicting-addopts", command: "pytest benchmarks --benchmark-enable --benchmark-only \(results)",
-             files: ["benchmarks/**"],
-             benchmarks: ["benchmarks/check_textstats.py::TestCounter::test_most_common", "benchmarks/check_textstats.py::test_longest_word",
-                          "benchmarks/check_textstats.py::test_word_counts"],
-             found: "found 3 benchmarks in 1 file"),
-        Case(fixture: "two-dirs", command: "pytest benchmarks tests/perf --benchmark-only \(results)",
-             files: ["benchmarks/**", "tests/perf/**"],
-             benchmarks: ["benchmarks/test_circle.py::test_circle_area", "tests/perf/test_polygon.py::TestPolygon::test_many_sided",
-                          "tests/perf/test_polygon.py::TestPolygon::test_square_perimeter"],
-             found: "found 3 benchmarks in 2 files"),
+        Case(
+            fixture: "setup-py-extras", command: "pytest tests/performance -o addopts= --benchmark-only \(results)",
+            files: ["tests/performance/**"],
+            benchmarks: ["tests/performance/test_perf.py::test_mean_speed", "tests/performance/test_perf.py::test_triangular_speed"],
+            found: "found 2 benchmarks in 1 file"),
+        Case(
+            fixture: "custom-name-tox", command: "pytest benchmarking/bench_core.py --benchmark-only \(results)",
+            files: ["benchmarking/**"],
+            benchmarks: [
+                "benchmarking/bench_core.py::test_render_document", "benchmarking/bench_core.py::test_render_paragraphs[10]",
+                "benchmarking/bench_core.py::test_render_paragraphs[1]",
+            ],
+            found: "found 3 benchmarks in 1 file"),
+        Case(
+            fixture: "uv-lock-missing", command: "pytest testing/benchmark.py --benchmark-only \(results)",
+            files: ["testing/benchmark.py"],
+            benchmarks: ["testing/benchmark.py::TestRegister::test_register_many", "testing/benchmark.py::test_call_twenty_hooks"],
+            found: "found 2 benchmarks in 1 file"),
+        Case(
+            fixture: "conflicting-addopts", command: "pytest benchmarks --benchmark-enable --benchmark-only \(results)",
+            files: ["benchmarks/**"],
+            benchmarks: [
+                "benchmarks/check_textstats.py::TestCounter::test_most_common", "benchmarks/check_textstats.py::test_longest_word",
+                "benchmarks/check_textstats.py::test_word_counts",
+            ],
+            found: "found 3 benchmarks in 1 file"),
+        Case(
+            fixture: "two-dirs", command: "pytest benchmarks tests/perf --benchmark-only \(results)",
+            files: ["benchmarks/**", "tests/perf/**"],
+            benchmarks: [
+                "benchmarks/test_circle.py::test_circle_area", "tests/perf/test_polygon.py::TestPolygon::test_many_sided",
+                "tests/perf/test_polygon.py::TestPolygon::test_square_perimeter",
+            ],
+            found: "found 3 benchmarks in 2 files"),
     ]
 
     /// A repository holding a copy of the fixture project, committed on `branch`.
@@ -173,7 +183,8 @@ import Testing
         try repo.write("x.py", "def f():\n    pass\n")
         try repo.write(".perfjournal/templates/benchmark.py.mustache", "# ours\n{{#targets}}# {{{module}}}:{{{call}}}\n{{/targets}}")
         try repo.commit("init")
-        let result = try repo.perfjournal("init", "--no-hooks", "--dry-run", "--scaffold", "x:f", "--bench", "true", "--results", "r.json", "--format", "hyperfine", "--test", "")
+        let result = try repo.perfjournal(
+            "init", "--no-hooks", "--dry-run", "--scaffold", "x:f", "--bench", "true", "--results", "r.json", "--format", "hyperfine", "--test", "")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("# ours\n# x:f\n"))
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/benchmarks/test_benchmarks.py"))
@@ -190,7 +201,9 @@ import Testing
     func aCommandThatCollectsNoBenchmarkSaysSo() throws {
         let repo = try InitTests.project("custom-name-tox")
         // What the old init wrote: from the root, no file named like a test holds a benchmark.
-        _ = try repo.perfjournal("init", "--no-hooks", "--bench", "pytest --benchmark-only --benchmark-json=out.json", "--results", "out.json", "--format", "pytest-benchmark", "--test", "")
+        _ = try repo.perfjournal(
+            "init", "--no-hooks", "--bench", "pytest --benchmark-only --benchmark-json=out.json", "--results", "out.json", "--format", "pytest-benchmark",
+            "--test", "")
         try repo.commit("config")
         let result = try repo.perfjournal("baseline")
         #expect(result.status == 5, "\(result.stderr)")
@@ -215,7 +228,8 @@ import Testing
         try repo.commit("a")
         let results = TestRepository.fixtures + "/hyperfine/"
         let file = try #require(try FileManager.default.contentsOfDirectory(atPath: results).first { $0.hasSuffix(".json") })
-        _ = try repo.perfjournal("init", "--no-hooks", "--bench", "cp '\(results + file)' out.json", "--results", "out.json", "--format", "hyperfine", "--test", "exit 1")
+        _ = try repo.perfjournal(
+            "init", "--no-hooks", "--bench", "cp '\(results + file)' out.json", "--results", "out.json", "--format", "hyperfine", "--test", "exit 1")
         try repo.commit("config")
         let result = try repo.perfjournal("baseline")
         #expect(result.status == 0, "\(result.stderr)")

@@ -1,6 +1,6 @@
-// swift-format-ignore-file
 import Foundation
 import Testing
+
 @testable import Results
 @testable import Support
 
@@ -24,15 +24,17 @@ import Testing
         let runs = try BenchmarkStorage.scan(directory: directory)
         #expect(runs.map { ($0.path as NSString).lastPathComponent } == [Self.first, Self.second, Self.dirty])
         #expect(runs.allSatisfy { $0.path.hasPrefix(directory + "/" + Self.machine + "/") })
-        #expect(runs.map(\.commit) == [
-            "cca60ba6ef24d3825ae091dfdc9d356859db72fd",
-            "4e05a6559bda2eaa44f2a491d08b84d3fa92cbee",
-            "4e05a6559bda2eaa44f2a491d08b84d3fa92cbee",
-        ])
+        #expect(
+            runs.map(\.commit) == [
+                "cca60ba6ef24d3825ae091dfdc9d356859db72fd",
+                "4e05a6559bda2eaa44f2a491d08b84d3fa92cbee",
+                "4e05a6559bda2eaa44f2a491d08b84d3fa92cbee",
+            ])
         #expect(runs.map(\.dirty) == [false, false, true])
-        #expect(runs.map(\.time) == [
-            "2026-11-29T16:54:08.066398+00:00", "2026-11-29T16:54:11.438209+00:00", "2026-11-29T16:54:14.946236+00:00",
-        ])
+        #expect(
+            runs.map(\.time) == [
+                "2026-11-29T16:54:08.066398+00:00", "2026-11-29T16:54:11.438209+00:00", "2026-11-29T16:54:14.946236+00:00",
+            ])
         #expect(runs.allSatisfy { $0.results.commit == $0.commit && $0.results.format == .pytestBenchmark })
         #expect(runs.allSatisfy { $0.results.benchmarks.count == 4 })
 
@@ -58,9 +60,10 @@ import Testing
         try Data("{}".utf8).write(to: other.appendingPathComponent("latest.json"))
 
         let runs = try BenchmarkStorage.scan(directory: directory.path)
-        #expect(runs.map { ($0.path as NSString).lastPathComponent } == [
-            Self.first, Self.second, "0002_aaaa_20261129_170000.json", Self.dirty,
-        ])
+        #expect(
+            runs.map { ($0.path as NSString).lastPathComponent } == [
+                Self.first, Self.second, "0002_aaaa_20261129_170000.json", Self.dirty,
+            ])
     }
 
     @Test func anUnreadableRunThrowsNamingTheFile() throws {

@@ -1,49 +1,49 @@
-// swift-format-ignore-file
 import Foundation
 import Testing
+
 @testable import Config
 @testable import Support
 
 @Suite struct ConfigTests {
     static let fullConfig = """
-    [bench]
-    command = "pytest benchmarks --benchmark-only --benchmark-json=.perfjournal-results.json"
-    format = "pytest-benchmark"        # pytest-benchmark | hyperfine | google-benchmark
-    results = ".perfjournal-results.json"
-    timeout = 600.5
-    files = ["benchmarks/**", "bench_*.py"]
+        [bench]
+        command = "pytest benchmarks --benchmark-only --benchmark-json=.perfjournal-results.json"
+        format = "pytest-benchmark"        # pytest-benchmark | hyperfine | google-benchmark
+        results = ".perfjournal-results.json"
+        timeout = 600.5
+        files = ["benchmarks/**", "bench_*.py"]
 
-    [test]
-    command = "pytest -q --benchmark-disable"
-    timeout = 120
+        [test]
+        command = "pytest -q --benchmark-disable"
+        timeout = 120
 
-    [watch]
-    branches = ["main", "release"]
+        [watch]
+        branches = ["main", "release"]
 
-    [stats]
-    alpha = 0.01
-    min_effect = 0.02
-    max_reruns = 3
-    max_seconds = 300
-    [stats.min_effect_by_benchmark]
-    "tests/test_x.py::test_parse" = 0.03
+        [stats]
+        alpha = 0.01
+        min_effect = 0.02
+        max_reruns = 3
+        max_seconds = 300
+        [stats.min_effect_by_benchmark]
+        "tests/test_x.py::test_parse" = 0.03
 
-    [rules]
-    mode = "all"
-    ignore = ["tests/**", "*.md"]
-    max_files = 2
-    max_symbols = 3
-    max_modules = 2
-    api_command = "python tools/api.py"
-    changelog = "CHANGES.rst"
+        [rules]
+        mode = "all"
+        ignore = ["tests/**", "*.md"]
+        max_files = 2
+        max_symbols = 3
+        max_modules = 2
+        api_command = "python tools/api.py"
+        changelog = "CHANGES.rst"
 
-    [log]
-    path = "docs/PERF.md"
-    auto_write = true
+        [log]
+        path = "docs/PERF.md"
+        auto_write = true
 
-    [daemon]
-    autostart = false
-    """
+        [daemon]
+        autostart = false
+        """
 
     private func parse(_ text: String, pyproject: Bool = false) throws -> Config {
         try Config.parse(text: text, path: pyproject ? "pyproject.toml" : ".perfjournal.toml", isPyproject: pyproject)
@@ -62,18 +62,26 @@ import Testing
 
     @Test func readsEveryKey() throws {
         let c = try parse(Self.fullConfig)
-        #expect(c.bench == BenchConfig(
-            command: "pytest benchmarks --benchmark-only --benchmark-json=.perfjournal-results.json",
-            format: .pytestBenchmark, results: ".perfjournal-results.json", timeout: 600.5,
-            files: ["benchmarks/**", "bench_*.py"]))
+        #expect(
+            c.bench
+                == BenchConfig(
+                    command: "pytest benchmarks --benchmark-only --benchmark-json=.perfjournal-results.json",
+                    format: .pytestBenchmark, results: ".perfjournal-results.json", timeout: 600.5,
+                    files: ["benchmarks/**", "bench_*.py"]))
         #expect(c.test == TestConfig(command: "pytest -q --benchmark-disable", timeout: 120))
         #expect(c.watch.branches == ["main", "release"])
-        #expect(c.stats == StatsConfig(alpha: 0.01, minEffect: 0.02, maxReruns: 3, maxSeconds: 300,
-                                       minEffectByBenchmark: ["tests/test_x.py::test_parse": 0.03]))
+        #expect(
+            c.stats
+                == StatsConfig(
+                    alpha: 0.01, minEffect: 0.02, maxReruns: 3, maxSeconds: 300,
+                    minEffectByBenchmark: ["tests/test_x.py::test_parse": 0.03]))
         #expect(c.stats.minEffect(for: "tests/test_x.py::test_parse") == 0.03)
         #expect(c.stats.minEffect(for: "other") == 0.02)
-        #expect(c.rules == RulesConfig(mode: .all, ignore: ["tests/**", "*.md"], maxFiles: 2, maxSymbols: 3, maxModules: 2,
-                                       apiCommand: "python tools/api.py", changelog: "CHANGES.rst"))
+        #expect(
+            c.rules
+                == RulesConfig(
+                    mode: .all, ignore: ["tests/**", "*.md"], maxFiles: 2, maxSymbols: 3, maxModules: 2,
+                    apiCommand: "python tools/api.py", changelog: "CHANGES.rst"))
         #expect(c.log == LogConfig(path: "docs/PERF.md", autoWrite: true))
         #expect(c.daemon.autostart == false)
         #expect(c.source == ConfigSource(path: ".perfjournal.toml", isPyproject: false))
@@ -91,35 +99,42 @@ import Testing
     }
 
     @Test func readsToolPerfjournalFromPyprojectAndIgnoresOtherTables() throws {
-        let c = try parse("""
-        [project]
-        name = "x"
-        unknown_for_us = 1
-        [tool.black]
-        line-length = 100
-        [tool.perfjournal.bench]
-        command = "uv run pytest --benchmark-only"
-        timeout = 60
-        [tool.perfjournal.stats]
-        alpha = 0.1
-        """, pyproject: true)
+        let c = try parse(
+            """
+            [project]
+            name = "x"
+            unknown_for_us = 1
+            [tool.black]
+            line-length = 100
+            [tool.perfjournal.bench]
+            command = "uv run pytest --benchmark-only"
+            timeout = 60
+            [tool.perfjournal.stats]
+            alpha = 0.1
+            """, pyproject: true)
         #expect(c.bench.command == "uv run pytest --benchmark-only" && c.bench.timeout == 60 && c.stats.alpha == 0.1)
         #expect(c.source == ConfigSource(path: "pyproject.toml", isPyproject: true))
     }
 
     @Test func unknownKeysAreNamedWithTheirLineAndANearMatch() {
-        #expect(message("[bench]\ncommand = \"x\"\ncomand = \"y\"")
-            == ".perfjournal.toml: line 3: unknown key 'bench.comand' (did you mean 'bench.command'?)")
-        #expect(message("[bench]\ncommand = \"x\"\n[stat]\nalpha = 0.1")
-            == ".perfjournal.toml: line 3: unknown key 'stat' (did you mean 'stats'?)")
-        #expect(message("[bench]\ncommand = \"x\"\nalpha = 0.1")
-            == ".perfjournal.toml: line 3: unknown key 'bench.alpha' (did you mean 'stats.alpha'?)")
-        #expect(message("[bench]\ncommand = \"x\"\n[bench.extra]\nk = 1")
-            == ".perfjournal.toml: line 3: unknown key 'bench.extra'")
-        #expect(message("[bench]\ncommand = \"x\"\n[nothing_like_it]")
-            == ".perfjournal.toml: line 3: unknown key 'nothing_like_it'")
-        #expect(message("[tool.perfjournal.bench]\ncommand = \"x\"\ntimout = 5", pyproject: true)
-            == "pyproject.toml: line 3: unknown key 'tool.perfjournal.bench.timout' (did you mean 'tool.perfjournal.bench.timeout'?)")
+        #expect(
+            message("[bench]\ncommand = \"x\"\ncomand = \"y\"")
+                == ".perfjournal.toml: line 3: unknown key 'bench.comand' (did you mean 'bench.command'?)")
+        #expect(
+            message("[bench]\ncommand = \"x\"\n[stat]\nalpha = 0.1")
+                == ".perfjournal.toml: line 3: unknown key 'stat' (did you mean 'stats'?)")
+        #expect(
+            message("[bench]\ncommand = \"x\"\nalpha = 0.1")
+                == ".perfjournal.toml: line 3: unknown key 'bench.alpha' (did you mean 'stats.alpha'?)")
+        #expect(
+            message("[bench]\ncommand = \"x\"\n[bench.extra]\nk = 1")
+                == ".perfjournal.toml: line 3: unknown key 'bench.extra'")
+        #expect(
+            message("[bench]\ncommand = \"x\"\n[nothing_like_it]")
+                == ".perfjournal.toml: line 3: unknown key 'nothing_like_it'")
+        #expect(
+            message("[tool.perfjournal.bench]\ncommand = \"x\"\ntimout = 5", pyproject: true)
+                == "pyproject.toml: line 3: unknown key 'tool.perfjournal.bench.timout' (did you mean 'tool.perfjournal.bench.timeout'?)")
     }
 
     @Test(arguments: [
@@ -130,8 +145,10 @@ import Testing
         ("[stats]\nmax_reruns = -1", "line 2: 'stats.max_reruns' must be an integer >= 0, got -1"),
         ("[stats]\nmax_reruns = 2.0", "line 2: 'stats.max_reruns' must be an integer >= 0, got 2.0"),
         ("[stats]\nmax_seconds = 0", "line 2: 'stats.max_seconds' must be a number of seconds greater than 0, got 0"),
-        ("[stats.min_effect_by_benchmark]\n\"a\" = 0.1\n\"b::c\" = 1.5",
-         "line 3: 'stats.min_effect_by_benchmark.\"b::c\"' must be a number between 0 and 1, got 1.5"),
+        (
+            "[stats.min_effect_by_benchmark]\n\"a\" = 0.1\n\"b::c\" = 1.5",
+            "line 3: 'stats.min_effect_by_benchmark.\"b::c\"' must be a number between 0 and 1, got 1.5"
+        ),
         ("[stats]\nmin_effect_by_benchmark = 3", "line 2: 'stats.min_effect_by_benchmark' must be a table of benchmark names to numbers, got 3"),
         ("[rules]\nmax_files = 0", "line 2: 'rules.max_files' must be an integer >= 1, got 0"),
         ("[rules]\nmode = \"some\"", "line 2: 'rules.mode' must be one of 'perf', 'all', got \"some\""),
@@ -148,27 +165,34 @@ import Testing
     }
 
     @Test func badFormatListsTheValidOnes() {
-        #expect(message("[bench]\ncommand = \"x\"\nformat = \"junit\"")
-            == ".perfjournal.toml: line 3: 'bench.format' must be one of 'pytest-benchmark', 'hyperfine', 'google-benchmark', got \"junit\"")
+        #expect(
+            message("[bench]\ncommand = \"x\"\nformat = \"junit\"")
+                == ".perfjournal.toml: line 3: 'bench.format' must be one of 'pytest-benchmark', 'hyperfine', 'google-benchmark', got \"junit\"")
     }
 
     @Test func missingCommandsNameTheFile() {
-        #expect(message("[bench]\ntimeout = 5")
-            == ".perfjournal.toml: missing required key 'bench.command' (in [bench])")
-        #expect(message("[bench]\ncommand = \"   \"")
-            == ".perfjournal.toml: line 2: 'bench.command' must be a command (a non-empty string), got \"   \"")
-        #expect(message("[bench]\ncommand = \"x\"\n[test]\ntimeout = 5")
-            == ".perfjournal.toml: missing required key 'test.command' (in [test])")
-        #expect(message("[tool.perfjournal]\nwatch.branches = [\"main\"]", pyproject: true)
-            == "pyproject.toml: missing required key 'tool.perfjournal.bench.command' (in [tool.perfjournal.bench])")
+        #expect(
+            message("[bench]\ntimeout = 5")
+                == ".perfjournal.toml: missing required key 'bench.command' (in [bench])")
+        #expect(
+            message("[bench]\ncommand = \"   \"")
+                == ".perfjournal.toml: line 2: 'bench.command' must be a command (a non-empty string), got \"   \"")
+        #expect(
+            message("[bench]\ncommand = \"x\"\n[test]\ntimeout = 5")
+                == ".perfjournal.toml: missing required key 'test.command' (in [test])")
+        #expect(
+            message("[tool.perfjournal]\nwatch.branches = [\"main\"]", pyproject: true)
+                == "pyproject.toml: missing required key 'tool.perfjournal.bench.command' (in [tool.perfjournal.bench])")
         #expect(message("[project]\nname = \"x\"", pyproject: true) == "pyproject.toml: no [tool.perfjournal] table")
-        #expect(message("[tool]\nperfjournal = 3", pyproject: true)
-            == "pyproject.toml: line 2: 'tool.perfjournal' must be a table, got 3")
+        #expect(
+            message("[tool]\nperfjournal = 3", pyproject: true)
+                == "pyproject.toml: line 2: 'tool.perfjournal' must be a table, got 3")
     }
 
     @Test func tomlSyntaxErrorsComeThrough() {
-        #expect(message("[bench]\ncommand = \"x\"\ncommand = \"y\"")
-            == ".perfjournal.toml: line 3: duplicate key 'command' (first defined on line 2)")
+        #expect(
+            message("[bench]\ncommand = \"x\"\ncommand = \"y\"")
+                == ".perfjournal.toml: line 3: duplicate key 'command' (first defined on line 2)")
     }
 
     @Test func writtenTextRoundTripsAndExplainsEveryKey() throws {
@@ -219,8 +243,11 @@ import Testing
 
     @Test func loadPrefersPerfjournalTomlOverPyproject() throws {
         let root = try ConfigTestDirectory()
-        #expect(throws: PerfJournalError(.config, file: root.path,
-                                         "no perfjournal config: no .perfjournal.toml and no [tool.perfjournal] in pyproject.toml (run `perfjournal init`)")) {
+        #expect(
+            throws: PerfJournalError(
+                .config, file: root.path,
+                "no perfjournal config: no .perfjournal.toml and no [tool.perfjournal] in pyproject.toml (run `perfjournal init`)")
+        ) {
             try Config.load(repositoryRoot: root.path)
         }
         try root.write("pyproject.toml", "[project]\nname = \"x\"\n")
@@ -237,8 +264,11 @@ import Testing
         #expect(own.source == ConfigSource(path: root.path + "/.perfjournal.toml", isPyproject: false))
 
         try root.write(".perfjournal.toml", "[bench]\ncomand = \"typo\"\n")
-        #expect(throws: PerfJournalError(.config, file: root.path + "/.perfjournal.toml",
-                                         "line 2: unknown key 'bench.comand' (did you mean 'bench.command'?)")) {
+        #expect(
+            throws: PerfJournalError(
+                .config, file: root.path + "/.perfjournal.toml",
+                "line 2: unknown key 'bench.comand' (did you mean 'bench.command'?)")
+        ) {
             try Config.load(repositoryRoot: root.path)
         }
     }

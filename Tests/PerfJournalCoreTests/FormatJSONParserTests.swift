@@ -1,7 +1,7 @@
-// swift-format-ignore-file
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Results
 
 @Suite struct FormatJSONParserTests {
@@ -97,9 +97,11 @@ import TestSupport
 
     @Test func mixedArraysAndStrings() throws {
         let parsed = try Self.parse(#"[1, "a\n\u00e9\ud83d\ude00\"\/", true, null, {"k": [2.5]}]"#)
-        #expect(parsed == .array([
-            .number(1), .string("a\né😀\"/"), .bool(true), .null, .object(["k": .numbers([2.5])]),
-        ]))
+        #expect(
+            parsed
+                == .array([
+                    .number(1), .string("a\né😀\"/"), .bool(true), .null, .object(["k": .numbers([2.5])]),
+                ]))
     }
 
     @Test func everyPrefixOfARealFileIsTruncatedNeverACrash() throws {
@@ -139,4 +141,3 @@ import TestSupport
         }
     }
 }
-

@@ -1,6 +1,6 @@
-// swift-format-ignore-file
 import Foundation
 import Testing
+
 @testable import Results
 @testable import Support
 
@@ -47,10 +47,11 @@ enum FormatFixtures {
     @Test func pytestBenchmarkJSONExport() throws {
         let set = try ResultFileReader.read(path: FormatFixtures.path("pytest-benchmark/run.json"))
         #expect(set.format == .pytestBenchmark)
-        #expect(set.benchmarks.map(\.name) == [
-            "test_sample.py::test_sum_small", "test_sample.py::test_sort[100]",
-            "test_sample.py::test_sort[1000]", "test_sample.py::test_sleep",
-        ])
+        #expect(
+            set.benchmarks.map(\.name) == [
+                "test_sample.py::test_sum_small", "test_sample.py::test_sort[100]",
+                "test_sample.py::test_sort[1000]", "test_sample.py::test_sleep",
+            ])
         #expect(set.problems.isEmpty)
         // Not run inside a git repository: pytest-benchmark records "unversioned", which is no commit.
         #expect(set.commit == nil)
@@ -63,14 +64,17 @@ enum FormatFixtures {
 
         // Spot-check against the file: stats are the file's own, samples are stats.data.
         let sum = set.benchmarks[0]
-        #expect(sum.samples == [
-            1.6249999816864148e-07, 1.499499973078855e-07, 1.4960000100927572e-07,
-            1.4734999922438874e-07, 1.5269999948941403e-07,
-        ])
-        #expect(sum.stats == SummaryStats(
-            n: 5, mean: 1.524199990399211e-07, stddev: 5.946490104787039e-09, median: 1.499499973078855e-07,
-            min: 1.4734999922438874e-07, max: 1.6249999816864148e-07,
-            q1: 1.4903750056305398e-07, q3: 1.551499991592209e-07))
+        #expect(
+            sum.samples == [
+                1.6249999816864148e-07, 1.499499973078855e-07, 1.4960000100927572e-07,
+                1.4734999922438874e-07, 1.5269999948941403e-07,
+            ])
+        #expect(
+            sum.stats
+                == SummaryStats(
+                    n: 5, mean: 1.524199990399211e-07, stddev: 5.946490104787039e-09, median: 1.499499973078855e-07,
+                    min: 1.4734999922438874e-07, max: 1.6249999816864148e-07,
+                    q1: 1.4903750056305398e-07, q3: 1.551499991592209e-07))
         // test_sum_small ran 20 iterations per round; stats.data is already per iteration,
         // on the same scale as stats.min/max, so no further division.
         #expect(sum.samples?.min() == sum.stats.min)
@@ -103,12 +107,14 @@ enum FormatFixtures {
 
     @Test func pytestBenchmarkMalformedVariants() throws {
         #expect(try FormatFixtures.error("malformed/pytest-zero-benchmarks.json").message == "no benchmarks in file")
-        #expect(try FormatFixtures.error("malformed/pytest-nan.json").message
-            == "NaN in benchmark test_sample.py::test_sum_small (stats.mean)")
+        #expect(
+            try FormatFixtures.error("malformed/pytest-nan.json").message
+                == "NaN in benchmark test_sample.py::test_sum_small (stats.mean)")
         let negative = try FormatFixtures.error("malformed/pytest-negative.json").message
         #expect(negative.hasPrefix("negative time in benchmark test_sample.py::test_sort[100]: stats.min = -"))
-        #expect(try FormatFixtures.error("malformed/pytest-missing-median.json").message
-            == "benchmark test_sample.py::test_sort[1000]: missing field 'stats.median'")
+        #expect(
+            try FormatFixtures.error("malformed/pytest-missing-median.json").message
+                == "benchmark test_sample.py::test_sort[1000]: missing field 'stats.median'")
     }
 
     @Test func pytestBenchmarkNaNInRawDataOnly() throws {
@@ -199,9 +205,9 @@ enum FormatFixtures {
 
     @Test func hyperfineWithoutTimesIsSummaryOnly() throws {
         let text = """
-        {"results": [{"command": "make", "mean": 0.002, "stddev": 0.0005, "median": 0.0019,
-          "user": 0.001, "system": 0.0, "min": 0.0012, "max": 0.004, "exit_codes": [0, 0, 0]}]}
-        """
+            {"results": [{"command": "make", "mean": 0.002, "stddev": 0.0005, "median": 0.0019,
+              "user": 0.001, "system": 0.0, "min": 0.0012, "max": 0.004, "exit_codes": [0, 0, 0]}]}
+            """
         let set = try ResultFileReader.read(data: Data(text.utf8), path: "old.json")
         let make = try #require(set.benchmarks.first)
         #expect(make.samples == nil)
@@ -213,13 +219,16 @@ enum FormatFixtures {
     }
 
     @Test func hyperfineMalformedVariants() throws {
-        #expect(try FormatFixtures.error("malformed/hyperfine-negative.json").message
-            == "negative time in benchmark sleep 0.001: times[2] = -0.5")
-        #expect(try FormatFixtures.error("malformed/hyperfine-infinite.json").message
-            == "infinite value in benchmark true (mean)")
+        #expect(
+            try FormatFixtures.error("malformed/hyperfine-negative.json").message
+                == "negative time in benchmark sleep 0.001: times[2] = -0.5")
+        #expect(
+            try FormatFixtures.error("malformed/hyperfine-infinite.json").message
+                == "infinite value in benchmark true (mean)")
         #expect(try FormatFixtures.error(data: #"{"results": []}"#).message == "no benchmarks in file")
-        #expect(try FormatFixtures.error(data: #"{"results": [{"command": "x", "mean": 1}]}"#).message
-            == "benchmark x: missing field 'stddev'")
+        #expect(
+            try FormatFixtures.error(data: #"{"results": [{"command": "x", "mean": 1}]}"#).message
+                == "benchmark x: missing field 'stddev'")
     }
 
     // MARK: Google Benchmark
@@ -233,10 +242,11 @@ enum FormatFixtures {
         let copy = set.benchmarks[0]
         #expect(copy.unit == "s" && copy.direction == .lowerIsBetter)
         #expect(copy.stats.n == 5)
-        #expect(copy.samples == [
-            27.302623002926836 / 1e9, 27.586492513150468 / 1e9, 49.83447962034337 / 1e9,
-            48.09028806876108 / 1e9, 30.23795533971076 / 1e9,
-        ])
+        #expect(
+            copy.samples == [
+                27.302623002926836 / 1e9, 27.586492513150468 / 1e9, 49.83447962034337 / 1e9,
+                48.09028806876108 / 1e9, 30.23795533971076 / 1e9,
+            ])
         // Stats come from the samples, and agree with the library's own aggregate rows.
         #expect(abs(copy.stats.mean - 36.61036770897851e-9) < 1e-20)
         #expect(copy.stats.median == 30.23795533971076 / 1e9)
@@ -294,8 +304,9 @@ enum FormatFixtures {
     }
 
     @Test func googleBenchmarkMalformedVariant() throws {
-        #expect(try FormatFixtures.error("malformed/google-missing-real-time.json").message
-            == "benchmark BM_StringCopy: missing field 'real_time'")
+        #expect(
+            try FormatFixtures.error("malformed/google-missing-real-time.json").message
+                == "benchmark BM_StringCopy: missing field 'real_time'")
     }
 
     // MARK: detection and general validation
@@ -338,10 +349,12 @@ enum FormatFixtures {
         #expect(try FormatFixtures.error("no/such/file.json").message == "no such file")
         #expect(try FormatFixtures.error(data: "  \n\t").message == "empty file")
         #expect(try FormatFixtures.error(data: "[1, 2, 3]").message.hasPrefix("unknown result format"))
-        #expect(try FormatFixtures.error(data: "{\"results\": [1,\n 2,, 3]}").message
-            == "malformed JSON at line 2, column 4: unexpected character ','")
-        #expect(try FormatFixtures.error(data: "{\"results\": []} trailing").message
-            == "malformed JSON at line 1, column 17: unexpected text after the document")
+        #expect(
+            try FormatFixtures.error(data: "{\"results\": [1,\n 2,, 3]}").message
+                == "malformed JSON at line 2, column 4: unexpected character ','")
+        #expect(
+            try FormatFixtures.error(data: "{\"results\": []} trailing").message
+                == "malformed JSON at line 1, column 17: unexpected text after the document")
     }
 
     @Test func directoryIsNotAResultFile() throws {

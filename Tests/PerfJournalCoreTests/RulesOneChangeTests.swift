@@ -1,5 +1,5 @@
-// swift-format-ignore-file
 import Testing
+
 @testable import Rules
 
 @Suite struct RulesGlobTests {
@@ -51,11 +51,13 @@ import Testing
 
     @Test func focusedChangeWithItsTestIsNotBundled() {
         let message = CommitMessage("perf: cache parsed headers\n\nparse_header was called twice per request.\n")
-        let finding = OneChangeRule.evaluate(message: message, changes: [
-            change("mylib/headers.py", ["parse_header", "load", SymbolIndex.topLevel]),
-            change("tests/test_headers.py", ["test_cache"]),
-            change("PERFORMANCE.md", []),
-        ], limits: limits)
+        let finding = OneChangeRule.evaluate(
+            message: message,
+            changes: [
+                change("mylib/headers.py", ["parse_header", "load", SymbolIndex.topLevel]),
+                change("tests/test_headers.py", ["test_cache"]),
+                change("PERFORMANCE.md", []),
+            ], limits: limits)
         #expect(!finding.bundled)
         #expect(finding.reasons.isEmpty)
         #expect(finding.ignoredFiles == ["PERFORMANCE.md", "tests/test_headers.py"])
@@ -66,10 +68,12 @@ import Testing
     /// Without a grouping (python3 missing), the limits and the wording judge.
     @Test func twoActionsInTwoFilesAreBundledByTheLimits() {
         let message = CommitMessage("perf: cache headers and vectorize checksum")
-        let finding = OneChangeRule.evaluate(message: message, changes: [
-            change("headers.py", ["parse_header"]),
-            change("checksum.py", ["crc32"]),
-        ], limits: limits)
+        let finding = OneChangeRule.evaluate(
+            message: message,
+            changes: [
+                change("headers.py", ["parse_header"]),
+                change("checksum.py", ["crc32"]),
+            ], limits: limits)
         #expect(finding.bundled)
         #expect(finding.reasons == ["the subject joins 2 actions: perf: cache headers and vectorize checksum"])
         let advice = OneChangeAdvice.lines(finding, moment: .committed("abc1234"))
@@ -124,7 +128,8 @@ import Testing
         let paths = ["include/fastlib/cache.h", "src/cache.c"]
         #expect(OneChangeRule.module(of: "include/fastlib/cache.h", among: paths) == "src")
         let message = CommitMessage("perf: open-address the cache table")
-        let finding = OneChangeRule.evaluate(message: message, changes: [change(paths[0], ["cache"]), change(paths[1], ["cache_get", "cache_put"])], limits: limits)
+        let finding = OneChangeRule.evaluate(
+            message: message, changes: [change(paths[0], ["cache"]), change(paths[1], ["cache_get", "cache_put"])], limits: limits)
         #expect(!finding.bundled)
     }
 
@@ -137,8 +142,10 @@ import Testing
 
     @Test func binaryFilesCountAsFilesWithoutSymbols() {
         let message = CommitMessage("perf: precompute lookup tables")
-        let changes = [change("data/t1.bin", [], binary: true), change("data/t2.bin", [], binary: true),
-                       change("data/t3.bin", [], binary: true), change("data/gen.py", ["build"]), change("data/t4.bin", [], binary: true)]
+        let changes = [
+            change("data/t1.bin", [], binary: true), change("data/t2.bin", [], binary: true),
+            change("data/t3.bin", [], binary: true), change("data/gen.py", ["build"]), change("data/t4.bin", [], binary: true),
+        ]
         let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: limits)
         #expect(finding.bundled)
         #expect(finding.reasons == ["touches 5 files (limit 4, not counting tests, benchmarks and docs)"])

@@ -1,5 +1,5 @@
-// swift-format-ignore-file
 import Testing
+
 @testable import Rules
 @testable import Support
 
@@ -31,226 +31,235 @@ import Testing
     }
 
     @Test func python() {
-        check(#"""
-        import os  # @=top
+        check(
+            #"""
+            import os  # @=top
 
-        @decorator  # @=Parser
-        class Parser:
-            """Doc with def fake(): and a brace {"""  # @=Parser
-            def parse(self, text):
-                s = '''  # @=Parser.parse
-        def not_a_def():
-        '''  # @=Parser.parse
-                x = [1,
-        2]  # @=Parser.parse
-        # a comment at column 0 inside the method
-                return helper(x)  # @=Parser.parse
+            @decorator  # @=Parser
+            class Parser:
+                """Doc with def fake(): and a brace {"""  # @=Parser
+                def parse(self, text):
+                    s = '''  # @=Parser.parse
+            def not_a_def():
+            '''  # @=Parser.parse
+                    x = [1,
+            2]  # @=Parser.parse
+            # a comment at column 0 inside the method
+                    return helper(x)  # @=Parser.parse
 
-            @staticmethod
-            async def load(path):  # @=Parser.load
-                def inner():
-                    pass  # @=Parser.load.inner
-                return inner  # @=Parser.load
+                @staticmethod
+                async def load(path):  # @=Parser.load
+                    def inner():
+                        pass  # @=Parser.load.inner
+                    return inner  # @=Parser.load
 
-        def helper(x): return x  # @=helper
-        value = helper(1)  # @=top
-        """#, .python)
+            def helper(x): return x  # @=helper
+            value = helper(1)  # @=top
+            """#, .python)
     }
 
     @Test func swift() {
-        check(#"""
-        import Foundation  // @=top
-        public struct Cache<Key: Hashable> {
-            var store: [Key: Int] = [:]  // @=Cache
-            public func get(_ key: Key) -> Int? {
-                let s = "not a brace { \(key) still string }"  // @=Cache.get
-                return store[key].map { value in
-                    value + 1  // @=Cache.get
+        check(
+            #"""
+            import Foundation  // @=top
+            public struct Cache<Key: Hashable> {
+                var store: [Key: Int] = [:]  // @=Cache
+                public func get(_ key: Key) -> Int? {
+                    let s = "not a brace { \(key) still string }"  // @=Cache.get
+                    return store[key].map { value in
+                        value + 1  // @=Cache.get
+                    }
+                }
+                init() {
+                    /* } nested /* comment } */ */
+                    store = [:]  // @=Cache.init
+                }
+                var count: Int {
+                    store.count  // @=Cache.count
+                }
+                let multi = """
+                { unbalanced
+                """
+                @discardableResult
+                mutating func put(_ key: Key) -> Bool {
+                    true  // @=Cache.put
                 }
             }
-            init() {
-                /* } nested /* comment } */ */
-                store = [:]  // @=Cache.init
+            extension Cache where Key == String {
+                static func == (lhs: Self, rhs: Self) -> Bool {
+                    false  // @=Cache.==
+                }
             }
-            var count: Int {
-                store.count  // @=Cache.count
+            enum Mode: String { case fast  // @=Mode
             }
-            let multi = """
-            { unbalanced
-            """
-            @discardableResult
-            mutating func put(_ key: Key) -> Bool {
-                true  // @=Cache.put
-            }
-        }
-        extension Cache where Key == String {
-            static func == (lhs: Self, rhs: Self) -> Bool {
-                false  // @=Cache.==
-            }
-        }
-        enum Mode: String { case fast  // @=Mode
-        }
-        let x = 1  // @=top
-        """#, .swift)
+            let x = 1  // @=top
+            """#, .swift)
     }
 
     @Test func c() {
-        check(#"""
-        #include <stdio.h>
-        #define OPEN {
-        static const char *s = "}{";  // @=top
-        struct point { int x; };  // @=point
-        static struct point *make_point(int x,
-                                        int y) {
-            char c = '{';  // @=make_point
-            if (x) {
-                return 0;  // @=make_point
+        check(
+            #"""
+            #include <stdio.h>
+            #define OPEN {
+            static const char *s = "}{";  // @=top
+            struct point { int x; };  // @=point
+            static struct point *make_point(int x,
+                                            int y) {
+                char c = '{';  // @=make_point
+                if (x) {
+                    return 0;  // @=make_point
+                }
+                return 0;
             }
-            return 0;
-        }
-        int main(void)
-        {
-            int a[] = {1, 2};  // @=main
-            return 0;
-        }
-        """#, .c)
+            int main(void)
+            {
+                int a[] = {1, 2};  // @=main
+                return 0;
+            }
+            """#, .c)
     }
 
     @Test func cpp() {
-        check(#"""
-        namespace store {
-        class Cache : public Base<int> {
-        public:
-            int get(int key) const {
-                auto f = [&](int k) { return k + 1; };  // @=store.Cache.get
-                return f(key);
+        check(
+            #"""
+            namespace store {
+            class Cache : public Base<int> {
+            public:
+                int get(int key) const {
+                    auto f = [&](int k) { return k + 1; };  // @=store.Cache.get
+                    return f(key);
+                }
+                Cache() : size_{0}, other(1) {
+                    size_ = 2;  // @=store.Cache.Cache
+                }
+                bool operator==(const Cache& o) const { return true; }  // @=store.Cache.operator==
+            private:
+                int size_;  // @=store.Cache
+            };
+            int Cache::put(int k, std::string v) {
+                auto s = R"x(raw } string)x";  // @=store.Cache.put
+                long n = 1'000'000;
+                return 0;  // @=store.Cache.put
             }
-            Cache() : size_{0}, other(1) {
-                size_ = 2;  // @=store.Cache.Cache
+            template <typename T>
+            T Cache::Inner<T>::value() noexcept {
+                return T{};  // @=store.Cache.Inner.value
             }
-            bool operator==(const Cache& o) const { return true; }  // @=store.Cache.operator==
-        private:
-            int size_;  // @=store.Cache
-        };
-        int Cache::put(int k, std::string v) {
-            auto s = R"x(raw } string)x";  // @=store.Cache.put
-            long n = 1'000'000;
-            return 0;  // @=store.Cache.put
-        }
-        template <typename T>
-        T Cache::Inner<T>::value() noexcept {
-            return T{};  // @=store.Cache.Inner.value
-        }
-        }  // namespace store
-        """#, .cpp)
+            }  // namespace store
+            """#, .cpp)
     }
 
     @Test func go() {
-        check(#"""
-        package server
-        type Server struct {
-            name string  // @=Server
-        }
-        func (s *Server) Handle(w Writer, r *Request) {
-            s := `raw { string`  // @=Server.Handle
-            go func() {
-                r := '{'  // @=Server.Handle
-            }()
-        }
-        func New[T any](x T) *Server {
-            return &Server{}  // @=New
-        }
-        var x = 1  // @=top
-        """#, .go)
+        check(
+            #"""
+            package server
+            type Server struct {
+                name string  // @=Server
+            }
+            func (s *Server) Handle(w Writer, r *Request) {
+                s := `raw { string`  // @=Server.Handle
+                go func() {
+                    r := '{'  // @=Server.Handle
+                }()
+            }
+            func New[T any](x T) *Server {
+                return &Server{}  // @=New
+            }
+            var x = 1  // @=top
+            """#, .go)
     }
 
     @Test func rust() {
-        check(#"""
-        mod store {
-            pub struct Cache<'a> { data: &'a str }  // @=store.Cache
-            impl<'a> fmt::Display for Cache<'a> {
-                fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    let c = '{';  // @=store.Cache.fmt
-                    let s = r#"raw "}" string"#;
-                    write!(f, "{}", self.data)  // @=store.Cache.fmt
+        check(
+            #"""
+            mod store {
+                pub struct Cache<'a> { data: &'a str }  // @=store.Cache
+                impl<'a> fmt::Display for Cache<'a> {
+                    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        let c = '{';  // @=store.Cache.fmt
+                        let s = r#"raw "}" string"#;
+                        write!(f, "{}", self.data)  // @=store.Cache.fmt
+                    }
                 }
-            }
-            impl<'a> Cache<'a> {
-                pub fn get(&self) -> impl Iterator<Item = u8> + 'a {
-                    self.data.bytes()  // @=store.Cache.get
+                impl<'a> Cache<'a> {
+                    pub fn get(&self) -> impl Iterator<Item = u8> + 'a {
+                        self.data.bytes()  // @=store.Cache.get
+                    }
                 }
+                trait Store { fn put(&mut self); }  // @=store.Store
             }
-            trait Store { fn put(&mut self); }  // @=store.Store
-        }
-        fn main() {
-            let v = vec![1];  // @=main
-        }
-        """#, .rust)
+            fn main() {
+                let v = vec![1];  // @=main
+            }
+            """#, .rust)
     }
 
     @Test func javaScript() {
-        check(#"""
-        import { a } from "x";  // @=top
-        export default function (req) {
-            return `template ${req.map(x => { return x })} }`  // @=default
-        }
-        class Parser extends Base {
-            constructor(opts) {
-                super(opts)  // @=Parser.constructor
+        check(
+            #"""
+            import { a } from "x";  // @=top
+            export default function (req) {
+                return `template ${req.map(x => { return x })} }`  // @=default
             }
-            parse(text) {
-                const re = /[}{]/g  // @=Parser.parse
-                if (text) {
-                    return re  // @=Parser.parse
+            class Parser extends Base {
+                constructor(opts) {
+                    super(opts)  // @=Parser.constructor
+                }
+                parse(text) {
+                    const re = /[}{]/g  // @=Parser.parse
+                    if (text) {
+                        return re  // @=Parser.parse
+                    }
+                }
+                handle = (e) => {
+                    this.x = e  // @=Parser.handle
+                }
+                async *stream({ a, b }) {
+                    yield a  // @=Parser.stream
                 }
             }
-            handle = (e) => {
-                this.x = e  // @=Parser.handle
+            const load = async (path) => {
+                return fetch(path)  // @=load
             }
-            async *stream({ a, b }) {
-                yield a  // @=Parser.stream
+            function helper() {
+                const cfg = { a: 1 }  // @=helper
             }
-        }
-        const load = async (path) => {
-            return fetch(path)  // @=load
-        }
-        function helper() {
-            const cfg = { a: 1 }  // @=helper
-        }
-        module.exports = { load }  // @=top
-        """#, .javascript)
+            module.exports = { load }  // @=top
+            """#, .javascript)
     }
 
     @Test func typeScript() {
-        check(#"""
-        export interface Options {
-            size: number  // @=Options
-        }
-        export class Store<T> {
-            private items: T[] = []  // @=Store
-            get<K extends keyof T>(key: K): T[K] | undefined {
-                return undefined  // @=Store.get
+        check(
+            #"""
+            export interface Options {
+                size: number  // @=Options
             }
-        }
-        export const compute = (x: number): number => {
-            return x * 2  // @=compute
-        }
-        namespace Util {
-            export function twice(x: number): number {
-                return x * 2  // @=Util.twice
+            export class Store<T> {
+                private items: T[] = []  // @=Store
+                get<K extends keyof T>(key: K): T[K] | undefined {
+                    return undefined  // @=Store.get
+                }
             }
-        }
-        """#, .typescript)
+            export const compute = (x: number): number => {
+                return x * 2  // @=compute
+            }
+            namespace Util {
+                export function twice(x: number): number {
+                    return x * 2  // @=Util.twice
+                }
+            }
+            """#, .typescript)
     }
 
     @Test func symbolsSpanTheirLines() {
         let source = "def a():\n    pass\n\n\nclass B:\n    def c(self):\n        return 1\n"
         let symbols = SymbolIndex.symbols(in: source, language: .python)
-        #expect(symbols == [
-            Symbol(name: "a", kind: "function", startLine: 1, endLine: 2),
-            Symbol(name: "B", kind: "type", startLine: 5, endLine: 7),
-            Symbol(name: "B.c", kind: "function", startLine: 6, endLine: 7),
-        ])
+        #expect(
+            symbols == [
+                Symbol(name: "a", kind: "function", startLine: 1, endLine: 2),
+                Symbol(name: "B", kind: "type", startLine: 5, endLine: 7),
+                Symbol(name: "B.c", kind: "function", startLine: 6, endLine: 7),
+            ])
         #expect(SymbolIndex.enclosingSymbols(lines: [1, 3, 6, 7], in: source, language: .python) == ["a", SymbolIndex.topLevel, "B.c"])
         #expect(SymbolIndex.enclosingSymbols(lines: [5], in: source, language: .python) == ["B"])
     }

@@ -1,138 +1,138 @@
-// swift-format-ignore-file
-import Testing
 import TestSupport
+import Testing
+
 @testable import Config
 @testable import Support
 
 /// urllib3's pyproject.toml (MIT), verbatim: a real file with arrays of inline tables, multi-line
 /// arrays, trailing commas, literal strings with backslashes and comments after values.
 let urllib3PyprojectText = #"""
-# This file is protected via CODEOWNERS
+    # This file is protected via CODEOWNERS
 
-[build-system]
-requires = ["hatchling>=1.6.0,<2"]
-build-backend = "hatchling.build"
+    [build-system]
+    requires = ["hatchling>=1.6.0,<2"]
+    build-backend = "hatchling.build"
 
-[project]
-name = "urllib3"
-description = "HTTP library with thread-safe connection pooling, file post, and more."
-readme = "README.md"
-keywords = ["urllib", "httplib", "threadsafe", "filepost", "http", "https", "ssl", "pooling"]
-authors = [
-  {name = "Andrey Petrov", email = "andrey.petrov@shazow.net"}
-]
-maintainers = [
-  {name = "Seth Michael Larson", email="sethmichaellarson@gmail.com"},
-  {name = "Quentin Pradet", email="quentin@pradet.me"},
-  {name = "Illia Volochii", email = "illia.volochii@gmail.com"},
-]
-classifiers = [
-  "Environment :: Web Environment",
-  "Intended Audience :: Developers",
-  "License :: OSI Approved :: MIT License",
-  "Operating System :: OS Independent",
-  "Programming Language :: Python",
-  "Programming Language :: Python :: 3",
-  "Programming Language :: Python :: 3.8",
-  "Programming Language :: Python :: 3.9",
-  "Programming Language :: Python :: 3.10",
-  "Programming Language :: Python :: 3.11",
-  "Programming Language :: Python :: 3.12",
-  "Programming Language :: Python :: 3 :: Only",
-  "Programming Language :: Python :: Implementation :: CPython",
-  "Programming Language :: Python :: Implementation :: PyPy",
-  "Topic :: Internet :: WWW/HTTP",
-  "Topic :: Software Development :: Libraries",
-]
-requires-python = ">=3.8"
-dynamic = ["version"]
+    [project]
+    name = "urllib3"
+    description = "HTTP library with thread-safe connection pooling, file post, and more."
+    readme = "README.md"
+    keywords = ["urllib", "httplib", "threadsafe", "filepost", "http", "https", "ssl", "pooling"]
+    authors = [
+      {name = "Andrey Petrov", email = "andrey.petrov@shazow.net"}
+    ]
+    maintainers = [
+      {name = "Seth Michael Larson", email="sethmichaellarson@gmail.com"},
+      {name = "Quentin Pradet", email="quentin@pradet.me"},
+      {name = "Illia Volochii", email = "illia.volochii@gmail.com"},
+    ]
+    classifiers = [
+      "Environment :: Web Environment",
+      "Intended Audience :: Developers",
+      "License :: OSI Approved :: MIT License",
+      "Operating System :: OS Independent",
+      "Programming Language :: Python",
+      "Programming Language :: Python :: 3",
+      "Programming Language :: Python :: 3.8",
+      "Programming Language :: Python :: 3.9",
+      "Programming Language :: Python :: 3.10",
+      "Programming Language :: Python :: 3.11",
+      "Programming Language :: Python :: 3.12",
+      "Programming Language :: Python :: 3 :: Only",
+      "Programming Language :: Python :: Implementation :: CPython",
+      "Programming Language :: Python :: Implementation :: PyPy",
+      "Topic :: Internet :: WWW/HTTP",
+      "Topic :: Software Development :: Libraries",
+    ]
+    requires-python = ">=3.8"
+    dynamic = ["version"]
 
-[project.optional-dependencies]
-brotli = [
-  "brotli>=1.0.9; platform_python_implementation == 'CPython'",
-  "brotlicffi>=0.8.0; platform_python_implementation != 'CPython'"
-]
-zstd = [
-  "zstandard>=0.18.0",
-]
-socks = [
-  "PySocks>=1.5.6,<2.0,!=1.5.7",
-]
-h2 = [
-  "h2>=4,<5"
-]
+    [project.optional-dependencies]
+    brotli = [
+      "brotli>=1.0.9; platform_python_implementation == 'CPython'",
+      "brotlicffi>=0.8.0; platform_python_implementation != 'CPython'"
+    ]
+    zstd = [
+      "zstandard>=0.18.0",
+    ]
+    socks = [
+      "PySocks>=1.5.6,<2.0,!=1.5.7",
+    ]
+    h2 = [
+      "h2>=4,<5"
+    ]
 
-[project.urls]
-"Changelog" = "https://github.com/urllib3/urllib3/blob/main/CHANGES.rst"
-"Documentation" = "https://urllib3.readthedocs.io"
-"Code" = "https://github.com/urllib3/urllib3"
-"Issue tracker" = "https://github.com/urllib3/urllib3/issues"
+    [project.urls]
+    "Changelog" = "https://github.com/urllib3/urllib3/blob/main/CHANGES.rst"
+    "Documentation" = "https://urllib3.readthedocs.io"
+    "Code" = "https://github.com/urllib3/urllib3"
+    "Issue tracker" = "https://github.com/urllib3/urllib3/issues"
 
-[tool.hatch.version]
-path = "src/urllib3/_version.py"
+    [tool.hatch.version]
+    path = "src/urllib3/_version.py"
 
-[tool.hatch.build.targets.sdist]
-include = [
-  "/docs",
-  "/dummyserver",
-  "/src",
-  "/test",
-  "/dev-requirements.txt",
-  "/CHANGES.rst",
-  "/README.md",
-  "/LICENSE.txt",
-]
+    [tool.hatch.build.targets.sdist]
+    include = [
+      "/docs",
+      "/dummyserver",
+      "/src",
+      "/test",
+      "/dev-requirements.txt",
+      "/CHANGES.rst",
+      "/README.md",
+      "/LICENSE.txt",
+    ]
 
-[tool.pytest.ini_options]
-xfail_strict = true
-python_classes = ["Test", "*TestCase"]
-markers = [
-    "limit_memory: Limit memory with memray",
-    "requires_network: This test needs access to the Internet",
-    "integration: Slow integrations tests not run by default",
-]
-log_level = "DEBUG"
-filterwarnings = [
-    "error",
-    '''default:urllib3 v2 only supports OpenSSL 1.1.1+.*''',
-    '''default:No IPv6 support. Falling back to IPv4:urllib3.exceptions.HTTPWarning''',
-    '''default:No IPv6 support. skipping:urllib3.exceptions.HTTPWarning''',
-    '''default:ssl\.TLSVersion\.TLSv1 is deprecated:DeprecationWarning''',
-    '''default:ssl\.PROTOCOL_TLS is deprecated:DeprecationWarning''',
-    '''default:ssl\.PROTOCOL_TLSv1 is deprecated:DeprecationWarning''',
-    '''default:ssl\.TLSVersion\.TLSv1_1 is deprecated:DeprecationWarning''',
-    '''default:ssl\.PROTOCOL_TLSv1_1 is deprecated:DeprecationWarning''',
-    '''default:ssl\.PROTOCOL_TLSv1_2 is deprecated:DeprecationWarning''',
-    '''default:ssl NPN is deprecated, use ALPN instead:DeprecationWarning''',
-    '''default:Async generator 'quart\.wrappers\.response\.DataBody\.__aiter__\.<locals>\._aiter' was garbage collected.*:ResourceWarning''',  # https://github.com/pallets/quart/issues/301
-    '''default:unclosed file <_io\.BufferedWriter name='/dev/null'>:ResourceWarning''',  # https://github.com/SeleniumHQ/selenium/issues/13328
-]
+    [tool.pytest.ini_options]
+    xfail_strict = true
+    python_classes = ["Test", "*TestCase"]
+    markers = [
+        "limit_memory: Limit memory with memray",
+        "requires_network: This test needs access to the Internet",
+        "integration: Slow integrations tests not run by default",
+    ]
+    log_level = "DEBUG"
+    filterwarnings = [
+        "error",
+        '''default:urllib3 v2 only supports OpenSSL 1.1.1+.*''',
+        '''default:No IPv6 support. Falling back to IPv4:urllib3.exceptions.HTTPWarning''',
+        '''default:No IPv6 support. skipping:urllib3.exceptions.HTTPWarning''',
+        '''default:ssl\.TLSVersion\.TLSv1 is deprecated:DeprecationWarning''',
+        '''default:ssl\.PROTOCOL_TLS is deprecated:DeprecationWarning''',
+        '''default:ssl\.PROTOCOL_TLSv1 is deprecated:DeprecationWarning''',
+        '''default:ssl\.TLSVersion\.TLSv1_1 is deprecated:DeprecationWarning''',
+        '''default:ssl\.PROTOCOL_TLSv1_1 is deprecated:DeprecationWarning''',
+        '''default:ssl\.PROTOCOL_TLSv1_2 is deprecated:DeprecationWarning''',
+        '''default:ssl NPN is deprecated, use ALPN instead:DeprecationWarning''',
+        '''default:Async generator 'quart\.wrappers\.response\.DataBody\.__aiter__\.<locals>\._aiter' was garbage collected.*:ResourceWarning''',  # https://github.com/pallets/quart/issues/301
+        '''default:unclosed file <_io\.BufferedWriter name='/dev/null'>:ResourceWarning''',  # https://github.com/SeleniumHQ/selenium/issues/13328
+    ]
 
-[tool.isort]
-profile = "black"
-add_imports = "from __future__ import annotations"
+    [tool.isort]
+    profile = "black"
+    add_imports = "from __future__ import annotations"
 
-[tool.mypy]
-mypy_path = "src"
-check_untyped_defs = true
-disallow_any_generics = true
-disallow_incomplete_defs = true
-disallow_subclassing_any = true
-disallow_untyped_calls = true
-disallow_untyped_decorators = true
-disallow_untyped_defs = true
-no_implicit_optional = true
-no_implicit_reexport = true
-show_error_codes = true
-strict_equality = true
-warn_redundant_casts = true
-warn_return_any = true
-warn_unused_configs = true
-warn_unused_ignores = true
-enable_error_code = [
-  "ignore-without-code",
-]
-"""#
+    [tool.mypy]
+    mypy_path = "src"
+    check_untyped_defs = true
+    disallow_any_generics = true
+    disallow_incomplete_defs = true
+    disallow_subclassing_any = true
+    disallow_untyped_calls = true
+    disallow_untyped_decorators = true
+    disallow_untyped_defs = true
+    no_implicit_optional = true
+    no_implicit_reexport = true
+    show_error_codes = true
+    strict_equality = true
+    warn_redundant_casts = true
+    warn_return_any = true
+    warn_unused_configs = true
+    warn_unused_ignores = true
+    enable_error_code = [
+      "ignore-without-code",
+    ]
+    """#
 
 @Suite struct TOMLParserTests {
     private func parse(_ text: String) throws -> TOMLTable {
@@ -172,24 +172,25 @@ enable_error_code = [
     }
 
     @Test func stringsAndEscapes() throws {
-        let doc = try parse(#"""
-        basic = "tab\there \"quoted\" back\\slash \u00E9 \U0001F600"
-        literal = 'C:\Users\nodejs\templates'
-        multi = """
-        Roses are red
-        Violets are blue"""
-        joined = """\
-               The quick brown \
-               fox."""
-        quotes = """Here are two quotation marks: "". Simple enough.""""
-        lit_multi = '''
-        first line
-          raw \n stays'''
-        lit_quotes = ''''That,' she said, 'is still pointless.''''
-        "quoted key" = 1
-        'literal key' = 2
-        "" = 3
-        """#)
+        let doc = try parse(
+            #"""
+            basic = "tab\there \"quoted\" back\\slash \u00E9 \U0001F600"
+            literal = 'C:\Users\nodejs\templates'
+            multi = """
+            Roses are red
+            Violets are blue"""
+            joined = """\
+                   The quick brown \
+                   fox."""
+            quotes = """Here are two quotation marks: "". Simple enough.""""
+            lit_multi = '''
+            first line
+              raw \n stays'''
+            lit_quotes = ''''That,' she said, 'is still pointless.''''
+            "quoted key" = 1
+            'literal key' = 2
+            "" = 3
+            """#)
         #expect(doc["basic"]?.string == "tab\there \"quoted\" back\\slash \u{E9} \u{1F600}")
         #expect(doc["literal"]?.string == #"C:\Users\nodejs\templates"#)
         #expect(doc["multi"]?.string == "Roses are red\nViolets are blue")
@@ -201,30 +202,31 @@ enable_error_code = [
     }
 
     @Test func numbersBooleansAndDates() throws {
-        let doc = try parse("""
-        a = +99
-        b = -17
-        c = 1_000_000
-        d = 0xDEAD_beef
-        e = 0o755
-        f = 0b1101_0110
-        g = 0
-        h = -0
-        i = 9_223_372_036_854_775_807
-        j = 6.626e-34
-        k = -2E+2_0
-        l = 3.14_15
-        m = inf
-        n = -inf
-        o = nan
-        p = true
-        q = false
-        odt = 1979-05-27T07:32:00.999999-07:00
-        odt2 = 1979-05-27 07:32:00Z
-        ldt = 1979-05-27T07:32:00
-        ld = 2024-02-29
-        lt = 00:32:00.5
-        """)
+        let doc = try parse(
+            """
+            a = +99
+            b = -17
+            c = 1_000_000
+            d = 0xDEAD_beef
+            e = 0o755
+            f = 0b1101_0110
+            g = 0
+            h = -0
+            i = 9_223_372_036_854_775_807
+            j = 6.626e-34
+            k = -2E+2_0
+            l = 3.14_15
+            m = inf
+            n = -inf
+            o = nan
+            p = true
+            q = false
+            odt = 1979-05-27T07:32:00.999999-07:00
+            odt2 = 1979-05-27 07:32:00Z
+            ldt = 1979-05-27T07:32:00
+            ld = 2024-02-29
+            lt = 00:32:00.5
+            """)
         #expect(doc["a"]?.integer == 99 && doc["b"]?.integer == -17 && doc["c"]?.integer == 1_000_000)
         #expect(doc["d"]?.integer == 0xDEADBEEF && doc["e"]?.integer == 0o755 && doc["f"]?.integer == 0b1101_0110)
         #expect(doc["g"]?.integer == 0 && doc["h"]?.integer == 0 && doc["i"]?.integer == Int64.max)
@@ -240,17 +242,18 @@ enable_error_code = [
     }
 
     @Test func arraysAndInlineTables() throws {
-        let doc = try parse("""
-        nested = [ [ 1, 2 ], ["a", 'b'], [] ]
-        mixed = [ 0.1, "x", { y = 1 } ]
-        multi = [
-          "one",  # a comment
-          # a comment line
-          "two",
-        ]
-        point = { x = 1, y.z = 2, "q k" = { } }
-        empty = {}
-        """)
+        let doc = try parse(
+            """
+            nested = [ [ 1, 2 ], ["a", 'b'], [] ]
+            mixed = [ 0.1, "x", { y = 1 } ]
+            multi = [
+              "one",  # a comment
+              # a comment line
+              "two",
+            ]
+            point = { x = 1, y.z = 2, "q k" = { } }
+            empty = {}
+            """)
         let nested = try #require(doc["nested"]?.array)
         #expect(nested.count == 3 && nested[0].array?.map(\.integer) == [1, 2] && nested[2].array?.isEmpty == true)
         #expect(doc["mixed"]?.array?[2].table?["y"]?.integer == 1)
@@ -263,31 +266,32 @@ enable_error_code = [
     }
 
     @Test func tablesDottedKeysAndArraysOfTables() throws {
-        let doc = try parse("""
-        title = "root"
-        site."google.com" = true
-        [a.b."quoted . key"]
-        x = 1
-        [a]
-        y = 2
-        [ dog . "tater.man" ]
-        type.name = "pug"
-        [fruit]
-        apple.color = "red"
-        [fruit.apple.texture]
-        smooth = true
+        let doc = try parse(
+            """
+            title = "root"
+            site."google.com" = true
+            [a.b."quoted . key"]
+            x = 1
+            [a]
+            y = 2
+            [ dog . "tater.man" ]
+            type.name = "pug"
+            [fruit]
+            apple.color = "red"
+            [fruit.apple.texture]
+            smooth = true
 
-        [[fruits]]
-        name = "apple"
-        [fruits.physical]
-        color = "red"
-        [[fruits.varieties]]
-        name = "red delicious"
-        [[fruits.varieties]]
-        name = "granny smith"
-        [[fruits]]
-        name = "banana"
-        """)
+            [[fruits]]
+            name = "apple"
+            [fruits.physical]
+            color = "red"
+            [[fruits.varieties]]
+            name = "red delicious"
+            [[fruits.varieties]]
+            name = "granny smith"
+            [[fruits]]
+            name = "banana"
+            """)
         #expect(doc.value(at: ["site", "google.com"])?.boolean == true)
         #expect(doc.value(at: ["a", "b", "quoted . key", "x"])?.integer == 1)
         #expect(doc.value(at: ["a", "y"])?.integer == 2)
@@ -381,8 +385,9 @@ enable_error_code = [
             } catch let e as PerfJournalError {
                 failures += 1
                 let line = Int(e.message.dropFirst("line ".count).prefix { $0.isNumber }) ?? -1
-                #expect(e.kind == .config && e.file == "p.toml" && e.message.hasPrefix("line ") && (1...lines).contains(line),
-                        "prefix of \(end) bytes: \(e)")
+                #expect(
+                    e.kind == .config && e.file == "p.toml" && e.message.hasPrefix("line ") && (1...lines).contains(line),
+                    "prefix of \(end) bytes: \(e)")
             }
         }
         // Cutting inside a string, array or inline table must fail; most cuts land in one.
@@ -425,4 +430,3 @@ enable_error_code = [
         #expect(parsed > 0 && thrown > 0)
     }
 }
-

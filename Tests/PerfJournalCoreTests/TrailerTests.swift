@@ -1,6 +1,6 @@
-// swift-format-ignore-file
 import Foundation
 import Testing
+
 @testable import Rules
 
 @Suite struct TrailerTests {
@@ -52,18 +52,18 @@ import Testing
 
     @Test func commentsAndScissorsAreStrippedLikeGitCommit() {
         let raw = """
-        # leading comment
-        perf: vectorize checksum\r
-        # Please enter the commit message
-        \r
-        Body line.   \r
-        #comment without space
+            # leading comment
+            perf: vectorize checksum\r
+            # Please enter the commit message
+            \r
+            Body line.   \r
+            #comment without space
 
-        Perf-Scope: one loop\r
-        # ------------------------ >8 ------------------------
-        diff --git a/x b/x
-        Key: not a trailer, below the scissors
-        """
+            Perf-Scope: one loop\r
+            # ------------------------ >8 ------------------------
+            diff --git a/x b/x
+            Key: not a trailer, below the scissors
+            """
         let m = CommitMessage(raw)
         #expect(m.subject == "perf: vectorize checksum")
         #expect(m.body == "Body line.")

@@ -1,4 +1,3 @@
-// swift-format-ignore-file
 import Foundation
 import Git
 import Store
@@ -22,8 +21,11 @@ struct BranchWatch {
             tips[branch] = tip?.hex ?? ""
             if seen == (tip?.hex ?? "") { continue }
             guard let tip else {
-                if seen != nil { log.append("branch \(branch) is gone (deleted or renamed); nothing to watch there until it comes back") }
-                else { log.append("branch \(branch) does not exist (yet); watching for it") }
+                if seen != nil {
+                    log.append("branch \(branch) is gone (deleted or renamed); nothing to watch there until it comes back")
+                } else {
+                    log.append("branch \(branch) does not exist (yet); watching for it")
+                }
                 continue
             }
             if let seen, let old = ObjectID(hex: seen), !((try? workspace.repository.isAncestor(old, of: tip)) ?? true) {
@@ -46,7 +48,9 @@ struct BranchWatch {
             // A baseline far back (or a big merge) would queue hours of runs at once: take the newest
             // `maxBackfill` and say how to measure the rest.
             if missing.count > Self.maxBackfill {
-                log.append("branch \(branch): \(missing.count) commits since the baseline have no run; queueing the newest \(Self.maxBackfill) (measure older ones with `perfjournal run <rev>`, or store a newer baseline)")
+                log.append(
+                    "branch \(branch): \(missing.count) commits since the baseline have no run; queueing the newest \(Self.maxBackfill) (measure older ones with `perfjournal run <rev>`, or store a newer baseline)"
+                )
                 missing = Array(missing.suffix(Self.maxBackfill))
             }
             var queued: [String] = []
@@ -55,7 +59,9 @@ struct BranchWatch {
                 queued.append(commit.short)
             }
             if !queued.isEmpty {
-                log.append("branch \(branch) at \(tip.short): queued \(queued.count) commit\(queued.count == 1 ? "" : "s") without a run: \(queued.prefix(10).joined(separator: " "))\(queued.count > 10 ? " …" : "")")
+                log.append(
+                    "branch \(branch) at \(tip.short): queued \(queued.count) commit\(queued.count == 1 ? "" : "s") without a run: \(queued.prefix(10).joined(separator: " "))\(queued.count > 10 ? " …" : "")"
+                )
             }
         }
         return log

@@ -1,9 +1,9 @@
-// swift-format-ignore-file
 import Config
 import Foundation
 import Git
 import Store
 import Support
+
 import protocol Support.OutputStream
 
 #if canImport(Glibc)
@@ -115,8 +115,9 @@ public final class Daemon: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         startSignalThread()
 
-        let watcher = RefWatcher(gitDir: workspace.repository.gitDir, commonDir: workspace.repository.commonDir,
-                                 queueDirectory: JobQueue(workspace: workspace).directory)
+        let watcher = RefWatcher(
+            gitDir: workspace.repository.gitDir, commonDir: workspace.repository.commonDir,
+            queueDirectory: JobQueue(workspace: workspace).directory)
         lock.withLock { wakeFD = watcher.wakeWrite }
         let watcherKind = watcher.usesInotify ? "inotify" : "polling every \(Display.seconds(pollInterval))"
         update { $0.watcher = watcherKind }
@@ -136,8 +137,9 @@ public final class Daemon: @unchecked Sendable {
         while !shouldStop {
             // A repository deleted under us: nothing left to do.
             guard FileManager.default.fileExists(atPath: workspace.repository.commonDir + "/HEAD"),
-                  FileManager.default.fileExists(atPath: workspace.repository.commonDir + "/objects"),
-                  let current = try? Workspace.open(at: root) else {
+                FileManager.default.fileExists(atPath: workspace.repository.commonDir + "/objects"),
+                let current = try? Workspace.open(at: root)
+            else {
                 say("the repository is gone; exiting")
                 return 0
             }
@@ -153,11 +155,15 @@ public final class Daemon: @unchecked Sendable {
             case .failure(let reason):
                 if reason.text != lastPause { say("queue paused: \(reason.text)") }
                 lastPause = reason.text
-                update { $0.state = "paused"; $0.paused = reason.text }
+                update {
+                    $0.state = "paused"; $0.paused = reason.text
+                }
             case .success(let config):
                 if lastPause != nil { say("queue resumed") }
                 lastPause = nil
-                update { $0.state = "idle"; $0.paused = nil }
+                update {
+                    $0.state = "idle"; $0.paused = nil
+                }
                 if runOneJob(runner, config: config, paths: paths) { continue }
             }
             watcher.wait(timeout: pollInterval)
@@ -173,14 +179,16 @@ public final class Daemon: @unchecked Sendable {
         guard let runLock = FileLock(tryPath: paths.stateDirectory + "/run.lock") else { return false }
         defer { withExtendedLifetime(runLock) {} }
         do {
-            let outcome = try runner.runOldest(config: config, onClaim: { entry in
-                let job = RunningJob(entry, in: runner.workspace)
-                self.update {
-                    $0.state = "running"
-                    $0.job = job
-                }
-                self.say("running \(entry.job.commit.prefix(7)) (\(entry.job.reason))")
-            }, shouldStop: { self.shouldStop })
+            let outcome = try runner.runOldest(
+                config: config,
+                onClaim: { entry in
+                    let job = RunningJob(entry, in: runner.workspace)
+                    self.update {
+                        $0.state = "running"
+                        $0.job = job
+                    }
+                    self.say("running \(entry.job.commit.prefix(7)) (\(entry.job.reason))")
+                }, shouldStop: { self.shouldStop })
             let line: String?
             switch outcome {
             case nil: line = nil
