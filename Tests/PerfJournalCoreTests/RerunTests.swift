@@ -10,13 +10,15 @@ import Testing
 @testable import Support
 
 /// `Rerun.untilDecided` with a bench command that `cat`s a fixture: a one-sample file can never be
-/// decided, so it spends its whole budget; forty samples against themselves, with a wide minimum
-/// effect, are decided (unchanged) at once.
+/// decided, so it spends its whole budget; forty samples against themselves, five runs a side and a
+/// wide minimum effect, are decided (unchanged) at once.
 @Suite struct RerunTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures").path
 
-    func rerun(fixture: String, maxReruns: Int, minEffect: Double = 0.01) throws -> (comparison: Comparison, progress: String, runs: [Int]) {
+    func rerun(fixture: String, maxReruns: Int, minEffect: Double = 0.01, initialRuns: Int = 1) throws -> (
+        comparison: Comparison, progress: String, runs: [Int]
+    ) {
         let sandbox = try GitSandbox()
         let toml = """
             [bench]
@@ -34,13 +36,17 @@ import Testing
         let config = try workspace.config()
         _ = try TrustStore(workspace: workspace).approve(config)
         let progress = TextBuffer()
-        for commit in [a, b] {
-            try workspace.store.append(try Measurement.measure(commit, in: workspace, config: config, baseline: false, progress: progress), to: commit)
+        for _ in 0..<initialRuns {
+            for commit in [a, b] {
+                try workspace.store.append(
+                    try Measurement.measure(commit, in: workspace, config: config, baseline: false, progress: progress), to: commit)
+            }
         }
         var options = ComparisonOptions(stats: config.stats)
         var sides = try Sides.resolve(before: a.hex, after: b.hex, workspace: workspace, allowCrossMachine: false)
         let comparison = try Rerun.untilDecided(
-            a: a, b: b, workspace: workspace, config: config, options: &options, sides: &sides, allowCrossMachine: false, progress: progress)
+            a: a, b: b, workspace: workspace, config: config, options: &options, sides: &sides, noise: .none, allowCrossMachine: false,
+            progress: progress)
         let runs = try [a, b].map { try workspace.store.note(at: $0)?.runs.count ?? 0 }
         return (comparison, progress.text, runs)
     }
@@ -64,9 +70,9 @@ import Testing
             "exit_codes": Array(repeating: 0, count: 40),
         ]
         try JSONSerialization.data(withJSONObject: ["results": [result]]).write(to: URL(fileURLWithPath: file))
-        let (comparison, progress, runs) = try rerun(fixture: file, maxReruns: 2, minEffect: 0.5)
+        let (comparison, progress, runs) = try rerun(fixture: file, maxReruns: 2, minEffect: 0.5, initialRuns: 5)
         #expect(!comparison.benchmarks.contains { $0.verdict == .inconclusive })
         #expect(progress.contains("decided after 1 look"))
-        #expect(runs == [1, 1])
+        #expect(runs == [5, 5])
     }
 }
