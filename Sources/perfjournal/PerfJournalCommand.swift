@@ -20,7 +20,8 @@ struct PerfJournalCommand: ParsableCommand {
             InitCommand.self, BaselineCommand.self, CalibrateCommand.self, RunCommand.self, RecordCommand.self,
             ShowCommand.self, StatusCommand.self, ImportCommand.self, DemoCommand.self,
             CompareCommand.self, CheckCommand.self, LogCommand.self, ChecklistCommand.self,
-            PRSummaryCommand.self, FetchCommand.self, DoctorCommand.self, ProfileCommand.self, DaemonCommand.self, TrustCommand.self,
+            PRSummaryCommand.self, ReportCommand.self, FetchCommand.self, DoctorCommand.self, ProfileCommand.self, DaemonCommand.self,
+            TrustCommand.self,
             HookCommand.self,
         ]
     )

@@ -1,0 +1,173 @@
+import Foundation
+import Statistics
+import Support
+
+/// Inline SVG for the report's charts. Each chart is a handful of `<path>` elements whatever the number of
+/// commits (every dot of one kind is a zero-length segment of one path, drawn round by its line cap), so
+/// 50 charts over 2,000 commits stay a small document; hovering is done by the page's script, which maps
+/// the pointer to the nearest commit through the chart's data.
+package struct SVGChart {
+    package static let width = 760.0
+    package static let height = 220.0
+    package static let left = 72.0
+    package static let right = 14.0
+    package static let top = 12.0
+    package static let bottom = 30.0
+    static var plotWidth: Double { width - left - right }
+    static var plotHeight: Double { height - top - bottom }
+
+    /// The x of commit `index` of `count`, shared by every chart so they line up.
+    package static func x(_ index: Int, of count: Int) -> Double {
+        count <= 1 ? left + plotWidth / 2 : left + Double(index) / Double(count - 1) * plotWidth
+    }
+
+    package struct Mark {
+        package var commit: Int
+        package var value: Double
+        package var low: Double
+        package var high: Double
+        /// CSS class of the dot: "plain", or "v-improved", "v-regressed", … for optimizations.
+        package var kind: String
+        package var hollow: Bool
+    }
+
+    /// `format` labels the y axis; `reference` is drawn as a dashed line labelled `referenceLabel`.
+    package static func render(
+        id: String, marks: [Mark], commitCount: Int, reference: Double?, referenceLabel: String, format: (Double) -> String,
+        xLabels: (String, String), line: Bool = true
+    ) -> String {
+        var lowest = marks.map(\.low).min() ?? 0, highest = marks.map(\.high).max() ?? 1
+        if let reference {
+            lowest = min(lowest, reference)
+            highest = max(highest, reference)
+        }
+        if !(highest > lowest) {
+            let pad = abs(lowest) * 0.01 + 1e-12
+            lowest -= pad
+            highest += pad
+        }
+        let ticks = niceTicks(lowest, highest)
+        lowest = min(lowest, ticks.first ?? lowest)
+        highest = max(highest, ticks.last ?? highest)
+        func y(_ v: Double) -> Double { top + (highest - v) / (highest - lowest) * plotHeight }
+        func x(_ i: Int) -> Double { Self.x(i, of: commitCount) }
+
+        var out = "<svg class=\"chart\" data-chart=\"\(id)\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\">"
+        // Axes and grid.
+        var grid = "", labels = ""
+        for t in ticks {
+            let ty = n(y(t))
+            grid += "M\(n(left)) \(ty)H\(n(width - right))"
+            labels += "<text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(ty)\" text-anchor=\"end\" dy=\"0.32em\">\(HTML.escape(format(t)))</text>"
+        }
+        out += "<path class=\"grid\" d=\"\(grid)\"/>" + labels
+        out += "<text class=\"tick\" x=\"\(n(left))\" y=\"\(n(height - 8))\">\(HTML.escape(xLabels.0))</text>"
+        out += "<text class=\"tick\" x=\"\(n(width - right))\" y=\"\(n(height - 8))\" text-anchor=\"end\">\(HTML.escape(xLabels.1))</text>"
+        if let reference {
+            let ry = n(y(reference))
+            out += "<path class=\"baseline\" d=\"M\(n(left)) \(ry)H\(n(width - right))\"/>"
+            out += "<text class=\"baseline-label\" x=\"\(n(width - right - 2))\" y=\"\(ry)\" dy=\"-0.35em\" text-anchor=\"end\">\(HTML.escape(referenceLabel))</text>"
+        }
+        // Intervals, the line, then the dots by kind.
+        var intervals = "", path = ""
+        var dots: [String: String] = [:], hollows: [String: String] = [:]
+        var kinds: [String] = []
+        for (i, m) in marks.enumerated() {
+            let mx = n(x(m.commit)), my = n(y(m.value))
+            if m.high > m.low { intervals += "M\(mx) \(n(y(m.low)))V\(n(y(m.high)))" }
+            path += (i == 0 ? "M" : "L") + "\(mx) \(my)"
+            if dots[m.kind] == nil && hollows[m.kind] == nil { kinds.append(m.kind) }
+            if m.hollow {
+                let r = m.kind == "plain" ? 3.0 : 4.5
+                hollows[m.kind, default: ""] += "M\(n(x(m.commit) - r)) \(my)a\(n(r)) \(n(r)) 0 1 0 \(n(2 * r)) 0a\(n(r)) \(n(r)) 0 1 0 \(n(-2 * r)) 0"
+            } else {
+                dots[m.kind, default: ""] += "M\(mx) \(my)h0"
+            }
+        }
+        if !intervals.isEmpty { out += "<path class=\"ci\" d=\"\(intervals)\"/>" }
+        if line && marks.count > 1 { out += "<path class=\"line\" d=\"\(path)\"/>" }
+        // Plain dots under the optimizations.
+        for kind in kinds.sorted(by: { ($0 == "plain" ? 0 : 1, $0) < ($1 == "plain" ? 0 : 1, $1) }) {
+            if let d = dots[kind] { out += "<path class=\"dot \(kind)\" d=\"\(d)\"/>" }
+            if let d = hollows[kind] { out += "<path class=\"hollow \(kind)\" d=\"\(d)\"/>" }
+        }
+        out += "<path class=\"guide\" d=\"M0 \(n(top))V\(n(height - bottom))\" visibility=\"hidden\"/>"
+        out += "</svg>"
+        return out
+    }
+
+    /// About four round values covering [lo, hi].
+    static func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        let span = hi - lo
+        guard span > 0, span.isFinite else { return [lo] }
+        let raw = span / 4
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        var ticks: [Double] = []
+        var t = (lo / step).rounded(.down) * step
+        while t <= hi + step * 0.5 && ticks.count < 12 {
+            ticks.append(t)
+            t += step
+        }
+        return ticks
+    }
+
+    /// A coordinate with one decimal, without `String(format:)` (a chart has thousands of them).
+    package static func n(_ v: Double) -> String {
+        guard v.isFinite else { return "0" }
+        let tenths = Int((v * 10).rounded())
+        let whole = tenths / 10, fraction = abs(tenths % 10)
+        let sign = tenths < 0 && whole == 0 ? "-" : ""
+        return fraction == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    }
+}
+
+package enum HTML {
+    package static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A JSON string literal that is also safe inside a `<script>` element.
+    package static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for c in text.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if c.value < 0x20 {
+                    out += String(format: "\\u%04x", c.value)
+                } else {
+                    out.unicodeScalars.append(c)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// A number for the page's data: four significant digits.
+    package static func number(_ v: Double) -> String {
+        guard v.isFinite else { return "null" }
+        return String(format: "%.4g", v)
+    }
+}

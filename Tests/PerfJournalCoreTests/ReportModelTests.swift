@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@testable import Journal
+
+/// The report's pure parts: commit links from remote URLs, escaping, chart coordinates.
+@Suite struct ReportModelTests {
+    @Test(arguments: [
+        ("https://github.com/o/r.git", "https://github.com/o/r/commit/abc"),
+        ("https://github.com/o/r", "https://github.com/o/r/commit/abc"),
+        ("git@github.com:o/r.git", "https://github.com/o/r/commit/abc"),
+        ("ssh://git@github.com/o/r.git", "https://github.com/o/r/commit/abc"),
+        ("https://user:token@github.com/o/r.git", "https://github.com/o/r/commit/abc"),
+        ("git@gitlab.com:group/sub/r.git", "https://gitlab.com/group/sub/r/-/commit/abc"),
+        ("https://gitlab.example.org/g/r", nil),
+        ("https://gitlab.com/g/r/", "https://gitlab.com/g/r/-/commit/abc"),
+    ] as [(String, String?)])
+    func commitLinks(remote: String, link: String?) {
+        #expect(CommitURL(remote: remote)?.link("abc") == link)
+    }
+
+    @Test func unknownHostsAndOddPathsGiveNoLink() {
+        #expect(CommitURL(remote: "/srv/git/r.git") == nil)
+        #expect(CommitURL(remote: "https://example.com/o/r.git") == nil)
+        #expect(CommitURL(remote: "https://github.com/o/r/extra") == nil)
+        #expect(CommitURL(remote: "https://github.com/o/r\"onclick=x") == nil)
+    }
+
+    @Test func escaping() {
+        #expect(HTML.escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;")
+        #expect(HTML.jsonString("</script>\n\"") == "\"\\u003c/script\\u003e\\n\\\"\"")
+    }
+
+    @Test func coordinates() {
+        #expect(SVGChart.n(12.34) == "12.3")
+        #expect(SVGChart.n(12) == "12")
+        #expect(SVGChart.n(-0.25) == "-0.3" || SVGChart.n(-0.25) == "-0.2")
+        #expect(SVGChart.n(-3.5) == "-3.5")
+        #expect(SVGChart.niceTicks(0, 10) == [0, 2.5, 5, 7.5, 10])
+    }
+}
