@@ -13,6 +13,9 @@ public struct JournalTemplates: Sendable {
         case prSummary = "pr-summary"
         /// The starter benchmark file of `init --scaffold` (Python, not Markdown).
         case benchmark = "benchmark.py"
+        /// The GitHub Actions workflow of `init --ci github` (YAML; the template switches Mustache's
+        /// delimiters to `<% %>` so that GitHub's `${{ }}` stays as it is).
+        case githubWorkflow = "github-workflow.yml"
     }
 
     let library: MustacheLibrary

@@ -25,6 +25,9 @@ public enum InitCommand {
         public var scaffold: [String] = []
         /// Where the starter file goes (default `Scaffold.defaultPath`).
         public var scaffoldPath: String?
+        /// Also write a CI workflow (`--ci github`), and where that workflow installs perfjournal from.
+        public var ci: CIWorkflow.Provider?
+        public var ciSource: String?
 
         public init(
             bench: String? = nil, results: String? = nil, format: ResultFormat? = nil, test: String? = nil,
@@ -132,6 +135,7 @@ public enum InitCommand {
         } catch let error as GitError {
             throw PerfJournalError(.repository, file: workspace.repository.commonDir + "/config", "cannot set notes.rewriteRef: \(error.message)")
         }
+        if let ci = options.ci { output.line(try CIWorkflow.write(ci, workspace: workspace, source: options.ciSource)) }
         output.line("next: perfjournal baseline --runs 5   (the baseline, measured 5 times to learn this machine's noise)")
     }
 

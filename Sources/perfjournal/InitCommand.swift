@@ -35,15 +35,22 @@ struct InitCommand: ParsableCommand {
             "Write a starter pytest-benchmark file timing this function (repeatable), then detect as usual.",
             valueName: "module:function")) var scaffold: [String] = []
     @Option(help: ArgumentHelp("Where --scaffold writes (default: \(PerfJournalKit.Scaffold.defaultPath)).", valueName: "path")) var scaffoldFile: String?
+    @Option(help: ArgumentHelp("Also write a CI workflow: github (.github/workflows/perfjournal.yml; kept if it exists).", valueName: "provider"))
+    var ci: CIWorkflow.Provider?
+    @Option(help: ArgumentHelp("With --ci: the git URL the workflow builds perfjournal from by default.", valueName: "url")) var ciSource: String?
 
     func run() throws {
         try execute {
+            var options = PerfJournalKit.InitCommand.Options(
+                bench: bench, results: results, format: format, test: test, installHooks: !noHooks,
+                dryRun: dryRun, scaffold: scaffold, scaffoldPath: scaffoldFile)
+            options.ci = ci
+            options.ciSource = ciSource
             try PerfJournalKit.InitCommand.run(
-                at: repository.directory,
-                options: .init(
-                    bench: bench, results: results, format: format, test: test, installHooks: !noHooks,
-                    dryRun: dryRun, scaffold: scaffold, scaffoldPath: scaffoldFile),
+                at: repository.directory, options: options,
                 executable: Executable.path, output: FileOutput.standardOutput)
         }
     }
 }
+
+extension CIWorkflow.Provider: ExpressibleByArgument {}
