@@ -142,7 +142,7 @@ import Testing
         let dom = dump.stdout
         // The script ran to its end without an error, and saw every chart.
         #expect(dom.contains("data-ok=\"1\""), "\(dump.stderr.suffix(2000))")
-        #expect(!dom.contains("data-error"))
+        #expect(!dom.contains("data-error=\""))
         #expect(dom.contains("data-charts=\"4\""))
         #expect(!dump.stderr.contains("Uncaught"), "\(dump.stderr)")
         #expect(dom.components(separatedBy: "<figure class=\"bench").count - 1 == Self.names.count)

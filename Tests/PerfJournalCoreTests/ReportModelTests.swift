@@ -12,7 +12,7 @@ import Testing
         ("ssh://git@github.com/o/r.git", "https://github.com/o/r/commit/abc"),
         ("https://user:token@github.com/o/r.git", "https://github.com/o/r/commit/abc"),
         ("git@gitlab.com:group/sub/r.git", "https://gitlab.com/group/sub/r/-/commit/abc"),
-        ("https://gitlab.example.org/g/r", nil),
+        ("https://gitlab.example.org/g/r", "https://gitlab.example.org/g/r/-/commit/abc"),
         ("https://gitlab.com/g/r/", "https://gitlab.com/g/r/-/commit/abc"),
     ] as [(String, String?)])
     func commitLinks(remote: String, link: String?) {
