@@ -31,7 +31,8 @@ public enum CIWorkflow {
             throw PerfJournalError(.repository, file: relative, "cannot create its directory: \(error.localizedDescription)")
         }
         try AtomicFile.write(try render(provider, workspace: workspace, source: source), to: absolute)
-        return "ci: wrote \(relative) (pull requests: compare --rerun, check, one pr-summary comment; pushes to \(mainBranch(workspace)): run and push the notes)"
+        return
+            "ci: wrote \(relative) (pull requests: compare --rerun, check, one pr-summary comment; pushes to \(mainBranch(workspace)): run and push the notes)"
     }
 
     static func render(_ provider: Provider, workspace: Workspace, source: String?) throws -> String {

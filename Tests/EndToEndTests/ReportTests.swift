@@ -68,7 +68,9 @@ import Testing
         let urls = page.components(separatedBy: "https://").dropFirst().map { String($0.prefix(while: { $0 != "\"" })) }
         #expect(!urls.isEmpty)
         for url in urls { #expect(url.hasPrefix("github.com/example/project/commit/"), "\(url)") }
-        #expect(page.contains("https://github.com/example/project/commit/\(try repo.git("rev-parse", "HEAD~1").stdout.trimmingCharacters(in: .whitespacesAndNewlines))"))
+        #expect(
+            page.contains(
+                "https://github.com/example/project/commit/\(try repo.git("rev-parse", "HEAD~1").stdout.trimmingCharacters(in: .whitespacesAndNewlines))"))
 
         // The optimizations, their verdicts and sections.
         #expect(page.contains("href=\"#opt-1\">parse without the regex</a>"))

@@ -12,7 +12,8 @@ import Testing
     static func tool(_ name: String) -> String? {
         let venv = checkout + "/.venv/bin/" + name
         if FileManager.default.isExecutableFile(atPath: venv) { return venv }
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
             return "\(dir)/\(name)"
         }
         return nil

@@ -5,16 +5,17 @@ import Testing
 
 /// The report's pure parts: commit links from remote URLs, escaping, chart coordinates.
 @Suite struct ReportModelTests {
-    @Test(arguments: [
-        ("https://github.com/o/r.git", "https://github.com/o/r/commit/abc"),
-        ("https://github.com/o/r", "https://github.com/o/r/commit/abc"),
-        ("git@github.com:o/r.git", "https://github.com/o/r/commit/abc"),
-        ("ssh://git@github.com/o/r.git", "https://github.com/o/r/commit/abc"),
-        ("https://user:token@github.com/o/r.git", "https://github.com/o/r/commit/abc"),
-        ("git@gitlab.com:group/sub/r.git", "https://gitlab.com/group/sub/r/-/commit/abc"),
-        ("https://gitlab.example.org/g/r", "https://gitlab.example.org/g/r/-/commit/abc"),
-        ("https://gitlab.com/g/r/", "https://gitlab.com/g/r/-/commit/abc"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("https://github.com/o/r.git", "https://github.com/o/r/commit/abc"),
+            ("https://github.com/o/r", "https://github.com/o/r/commit/abc"),
+            ("git@github.com:o/r.git", "https://github.com/o/r/commit/abc"),
+            ("ssh://git@github.com/o/r.git", "https://github.com/o/r/commit/abc"),
+            ("https://user:token@github.com/o/r.git", "https://github.com/o/r/commit/abc"),
+            ("git@gitlab.com:group/sub/r.git", "https://gitlab.com/group/sub/r/-/commit/abc"),
+            ("https://gitlab.example.org/g/r", "https://gitlab.example.org/g/r/-/commit/abc"),
+            ("https://gitlab.com/g/r/", "https://gitlab.com/g/r/-/commit/abc"),
+        ] as [(String, String?)])
     func commitLinks(remote: String, link: String?) {
         #expect(CommitURL(remote: remote)?.link("abc") == link)
     }

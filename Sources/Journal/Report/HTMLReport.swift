@@ -120,11 +120,14 @@ package struct HTMLReport {
             return
         }
         out += legend
-        out += "<table class=\"entries\"><thead><tr><th>#</th><th>commit</th><th>change</th><th>verdict</th><th>geo. mean</th><th>flags</th></tr></thead><tbody>\n"
+        out +=
+            "<table class=\"entries\"><thead><tr><th>#</th><th>commit</th><th>change</th><th>verdict</th><th>geo. mean</th><th>flags</th></tr></thead><tbody>\n"
         for entry in model.entries {
             let verdict = model.verdict(of: entry)
             let mean = entry.comparison?.geometricMean.map { Display.percent($0.ratio) } ?? "–"
-            let flags = entry.flags.filter { ![.regression, .noise, .unmeasured].contains($0.kind) }.map { "<span class=\"flag\">\(HTML.escape($0.label))</span>" }
+            let flags = entry.flags.filter { ![.regression, .noise, .unmeasured].contains($0.kind) }.map {
+                "<span class=\"flag\">\(HTML.escape($0.label))</span>"
+            }
             out += "<tr><td>\(entry.number)</td><td>\(commitLink(entry.commit))</td>"
             // Unmeasured entries have no section: nothing was measured to show.
             out += entry.measured ? "<td><a href=\"#opt-\(entry.number)\">\(HTML.escape(entry.title))</a></td>" : "<td>\(HTML.escape(entry.title))</td>"
@@ -142,7 +145,9 @@ package struct HTMLReport {
             if !item.evidence.isEmpty {
                 out += "<ul>"
                 for e in item.evidence.prefix(10) {
-                    out += "<li>" + (e.commit.map { commitLink($0) + " " } ?? "") + HTML.escape(e.subject.isEmpty ? e.reason : "\(e.subject): \(e.reason)") + "</li>"
+                    out +=
+                        "<li>" + (e.commit.map { commitLink($0) + " " } ?? "") + HTML.escape(e.subject.isEmpty ? e.reason : "\(e.subject): \(e.reason)")
+                        + "</li>"
                 }
                 if item.evidence.count > 10 { out += "<li class=\"muted\">and \(item.evidence.count - 10) more (perfjournal checklist lists them all)</li>" }
                 out += "</ul>"
@@ -158,7 +163,8 @@ package struct HTMLReport {
             out += "<p class=\"muted\">No runs in this range.</p>\n</section>\n"
             return
         }
-        out += "<table><thead><tr><th>id</th><th>host</th><th>CPU</th><th>cores</th><th>memory</th><th>OS</th><th>commits</th><th>runs</th></tr></thead><tbody>\n"
+        out +=
+            "<table><thead><tr><th>id</th><th>host</th><th>CPU</th><th>cores</th><th>memory</th><th>OS</th><th>commits</th><th>runs</th></tr></thead><tbody>\n"
         for m in model.machines {
             let f = m.fingerprint
             out += "<tr\(m.charted ? " class=\"charted\"" : "")><td><code>\(HTML.escape(f.id))</code>\(m.charted ? " (charted)" : "")</td>"
@@ -187,7 +193,8 @@ package struct HTMLReport {
             }
             var change = ""
             if let base = b.baseline, let last = b.points.last, base > 0 {
-                change = " <span class=\"muted\">latest \(HTML.escape(Display.value(last.value, unit: b.unit))), \(Display.percent(last.value / base)) against the baseline"
+                change =
+                    " <span class=\"muted\">latest \(HTML.escape(Display.value(last.value, unit: b.unit))), \(Display.percent(last.value / base)) against the baseline"
                 change += b.direction == .higherIsBetter ? " (higher is better)</span>" : "</span>"
             }
             out += "<figure class=\"bench chart-box\" id=\"bench-\(i)\" data-name=\"\(HTML.escape(b.name))\">"
@@ -242,7 +249,8 @@ package struct HTMLReport {
         for (kind, label) in kinds {
             out += "<span><svg width=\"14\" height=\"14\" viewBox=\"0 0 14 14\"><path class=\"dot \(kind)\" d=\"M7 7h0\"/></svg>\(label)</span> "
         }
-        out += "<span><svg width=\"14\" height=\"14\" viewBox=\"0 0 14 14\"><path class=\"hollow plain\" d=\"M3.5 7a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0 -7 0\"/></svg>disturbed run</span> "
+        out +=
+            "<span><svg width=\"14\" height=\"14\" viewBox=\"0 0 14 14\"><path class=\"hollow plain\" d=\"M3.5 7a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0 -7 0\"/></svg>disturbed run</span> "
         out += "<span><svg width=\"22\" height=\"14\" viewBox=\"0 0 22 14\"><path class=\"baseline\" d=\"M0 7H22\"/></svg>baseline</span></p>\n"
         return out
     }

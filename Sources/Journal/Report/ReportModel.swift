@@ -208,7 +208,11 @@ extension ReportModel {
             let calm = runs.filter { !Self.isDisturbed($0) }
             let used = calm.isEmpty ? runs : calm
             let hex = id.hex
-            let info = try checks[hex].map { ($0.subject, try workspace.commit(id)) } ?? { let c = try workspace.commit(id); return (c.subject, c) }()
+            let info =
+                try checks[hex].map { ($0.subject, try workspace.commit(id)) }
+                ?? {
+                    let c = try workspace.commit(id); return (c.subject, c)
+                }()
             let entry = entriesByCommit[hex]
             let index = commits.count
             commits.append(

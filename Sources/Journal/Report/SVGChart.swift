@@ -66,7 +66,8 @@ package struct SVGChart {
         if let reference {
             let ry = n(y(reference))
             out += "<path class=\"baseline\" d=\"M\(n(left)) \(ry)H\(n(width - right))\"/>"
-            out += "<text class=\"baseline-label\" x=\"\(n(width - right - 2))\" y=\"\(ry)\" dy=\"-0.35em\" text-anchor=\"end\">\(HTML.escape(referenceLabel))</text>"
+            out +=
+                "<text class=\"baseline-label\" x=\"\(n(width - right - 2))\" y=\"\(ry)\" dy=\"-0.35em\" text-anchor=\"end\">\(HTML.escape(referenceLabel))</text>"
         }
         // Intervals, the line, then the dots by kind.
         var intervals = "", path = ""
