@@ -4,7 +4,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export PERFJOURNAL_BIN=${PERFJOURNAL_BIN:-$here/../.build/release/perfjournal}
-for script in show-status.sh compare.sh check-speed.sh hook-latency.sh json-reader.sh; do
+for script in show-status.sh compare.sh check-speed.sh hook-latency.sh json-reader.sh report-speed.sh; do
     echo "== $script"
     bash "$here/$script"
 done

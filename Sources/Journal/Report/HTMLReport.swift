@@ -122,7 +122,11 @@ package struct HTMLReport {
         out += legend
         out +=
             "<table class=\"entries\"><thead><tr><th>#</th><th>commit</th><th>change</th><th>verdict</th><th>geo. mean</th><th>flags</th></tr></thead><tbody>\n"
-        for entry in model.entries {
+        // Every measured optimization; the unmeasured ones only while they are few (a long unmeasured
+        // history would otherwise be most of the page, with nothing to show).
+        let unmeasured = model.entries.filter { !$0.measured }
+        let listed = unmeasured.count > Self.unmeasuredListed ? model.entries.filter(\.measured) : model.entries
+        for entry in listed {
             let verdict = model.verdict(of: entry)
             let mean = entry.comparison?.geometricMean.map { Display.percent($0.ratio) } ?? "–"
             let flags = entry.flags.filter { ![.regression, .noise, .unmeasured].contains($0.kind) }.map {
@@ -134,8 +138,17 @@ package struct HTMLReport {
             out += "<td><span class=\"badge v-\(verdict.rawValue)\">\(verdict.label)</span></td><td class=\"num\">\(mean)</td>"
             out += "<td>\(flags.joined(separator: " "))</td></tr>\n"
         }
-        out += "</tbody></table>\n</section>\n"
+        out += "</tbody></table>\n"
+        if listed.count < model.entries.count {
+            out += "<p class=\"muted\">And \(unmeasured.count) optimizations with no run yet, from \(commitLink(unmeasured[0].commit)) "
+            out += "to \(commitLink(unmeasured[unmeasured.count - 1].commit)): <code>perfjournal status</code> lists them, "
+            out += "<code>perfjournal run REV</code> measures one.</p>\n"
+        }
+        out += "</section>\n"
     }
+
+    /// Beyond this many unmeasured optimizations, the table lists the measured ones only.
+    static let unmeasuredListed = 200
 
     func checklist(_ out: inout String) {
         out += "<section id=\"checklist\">\n<h2>Checklist</h2>\n<ul class=\"checklist\">\n"

@@ -166,9 +166,17 @@ extension ReportModel {
         line.reverse()
 
         // The machine charted: the baseline's, else the one with the most measured commits.
-        var notes: [(ObjectID, Note)] = []
+        // Read the note blobs here (libgit2 handles stay on one thread), decode them on every core: decoding
+        // is most of the cost on long histories.
+        var texts: [(ObjectID, String)] = []
         for c in line {
-            if let note = try history.note(at: c), !note.runs.isEmpty { notes.append((c, note)) }
+            if let blob = history.measured[c] { texts.append((c, try workspace.repository.noteText(blob: blob))) }
+        }
+        let decoded = Parallel.map(texts) { pair in Swift.Result(catching: { try NoteCodec.decode(pair.1, commit: pair.0) }) }
+        var notes: [(ObjectID, Note)] = []
+        for (pair, result) in zip(texts, decoded) {
+            let note = try result.get()
+            if !note.runs.isEmpty { notes.append((pair.0, note)) }
         }
         var machines: [String: Machine] = [:]
         var machineOrder: [String] = []
@@ -202,11 +210,16 @@ extension ReportModel {
         var units: [String: (String, Direction)] = [:]
         var order: [String] = []
         var baselineIndex: Int?
-        for (id, note) in notes {
+        // Each commit's values, on every core; the runs charted are the charted machine's, undisturbed ones
+        // when there are any.
+        let estimates = Parallel.map(notes.map(\.1)) { note -> (disturbed: Bool, values: [(String, Estimate)])? in
             let runs = charted.map { note.runs(on: $0) } ?? []
-            guard !runs.isEmpty else { continue }
+            guard !runs.isEmpty else { return nil }
             let calm = runs.filter { !Self.isDisturbed($0) }
-            let used = calm.isEmpty ? runs : calm
+            return (calm.isEmpty, Self.values(of: calm.isEmpty ? runs : calm))
+        }
+        for ((id, _), estimate) in zip(notes, estimates) {
+            guard let estimate else { continue }
             let hex = id.hex
             let info =
                 try checks[hex].map { ($0.subject, try workspace.commit(id)) }
@@ -219,19 +232,19 @@ extension ReportModel {
                 Commit(
                     hash: hex, subject: info.0,
                     date: Timestamp.commitTime(info.1.committer.time, offsetMinutes: info.1.committer.offsetMinutes),
-                    entry: entry?.number, disturbed: calm.isEmpty))
+                    entry: entry?.number, disturbed: estimate.disturbed))
             if id == baseline?.commit { baselineIndex = index }
             let verdicts = Dictionary(
                 (entry?.comparison?.benchmarks ?? []).map { ($0.name, $0.verdict) }, uniquingKeysWith: { a, _ in a })
-            for (name, estimate) in Self.values(of: used) {
+            for (name, value) in estimate.values {
                 if values[name] == nil {
                     order.append(name)
-                    units[name] = (estimate.unit, estimate.direction)
+                    units[name] = (value.unit, value.direction)
                 }
                 values[name, default: []].append(
                     Point(
-                        commit: index, value: exp(estimate.log), low: exp(estimate.log - 1.96 * estimate.error),
-                        high: exp(estimate.log + 1.96 * estimate.error), verdict: verdicts[name], disturbed: calm.isEmpty))
+                        commit: index, value: exp(value.log), low: exp(value.log - 1.96 * value.error),
+                        high: exp(value.log + 1.96 * value.error), verdict: verdicts[name], disturbed: estimate.disturbed))
             }
         }
 
@@ -277,7 +290,7 @@ extension ReportModel {
     /// before the run-level statistics land; then this reads `Run.disturbed`.
     static func isDisturbed(_ run: Run) -> Bool { false }
 
-    struct Estimate {
+    struct Estimate: Sendable {
         var unit: String
         var direction: Direction
         var log: Double

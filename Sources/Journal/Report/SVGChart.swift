@@ -75,7 +75,9 @@ package struct SVGChart {
         var kinds: [String] = []
         for (i, m) in marks.enumerated() {
             let mx = n(x(m.commit)), my = n(y(m.value))
-            if m.high > m.low { intervals += "M\(mx) \(n(y(m.low)))V\(n(y(m.high)))" }
+            // An interval shorter than the dot is hidden by it anyway.
+            let (yLow, yHigh) = (y(m.low), y(m.high))
+            if yLow - yHigh > 3 { intervals += "M\(mx) \(n(yLow))V\(n(yHigh))" }
             path += (i == 0 ? "M" : "L") + "\(mx) \(my)"
             if dots[m.kind] == nil && hollows[m.kind] == nil { kinds.append(m.kind) }
             if m.hollow {
