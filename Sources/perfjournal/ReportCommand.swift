@@ -13,8 +13,7 @@ struct ReportCommand: ParsableCommand {
             and for each benchmark the run-level value of every measured commit in first-parent order with its
             interval, the baseline as a line, optimizations coloured by verdict and disturbed runs hollow.
             Commits link to GitHub or GitLab when remote.origin.url points there.
-            Read-only: it runs no hook and no command from the repository's config (rules.api_command is not run,
-            so the API rule reads "unknown" where it would need it).
+            Read-only: like check and log it runs no hook and no command from the repository's config.
             """)
 
     @OptionGroup var repository: RepositoryOptions
