@@ -5,8 +5,8 @@ import Testing
 @Suite struct ReportTests {
     static let names = ["bench::parse", "bench::render", "bench::sort<'&'>"]
 
-    /// A baseline and four commits: an improving optimization, a support commit, a regressing
-    /// optimization and an unmeasured one; the remote is on GitHub.
+    /// A baseline and five commits: an improving optimization, a support commit, a regressing
+    /// optimization, an unmeasured one and a support commit whose runs were disturbed; the remote is on GitHub.
     static func history() throws -> TestRepository {
         let repo = try TestRepository()
         try repo.write("src/app.py", "def parse():\n    return 1\n\n\ndef render():\n    return 2\n")
@@ -38,16 +38,32 @@ import Testing
 
         try repo.write("src/app.py", "def parse():\n    return 11\n\n\ndef render():\n    return 20\n")
         try repo.commit("perf: not measured yet")
+
+        try repo.write("README.md", "docs, more\n")
+        try repo.commit("docs: say what it costs")
+        try record(repo, medians: [0.6, 1.4, 1.0], seed: 5)
+        // The machine was busy during that run: the report draws it hollow.
+        let note = try repo.git("notes", "--ref=perfjournal", "show", "HEAD").stdout
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(note.utf8)) as? [String: Any])
+        var runs = try #require(json["runs"] as? [[String: Any]])
+        for i in runs.indices { runs[i]["disturbed"] = ["reason": "another process took 80% of a core"] }
+        json["runs"] = runs
+        let edited = repo.sibling("disturbed-note.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: edited))
+        try repo.git("notes", "--ref=perfjournal", "add", "-f", "-F", edited, "HEAD")
         return repo
     }
 
+    /// Three runs a side: verdicts are made on run-level values, and one run a side decides nothing.
     static func record(_ repo: TestRepository, medians: [Double], seed: UInt64, baseline: Bool = false) throws {
-        let benchmarks = zip(names, medians).map { SyntheticResults.Benchmark(name: $0, median: $1 * 0.01, cv: 0.01) }
-        let file = repo.sibling("results-\(seed).json")
-        try SyntheticResults.pytestBenchmark(benchmarks, seed: seed).write(toFile: file, atomically: true, encoding: .utf8)
-        let arguments = ["record", "HEAD", "--results", file, "--tests", "passed"] + (baseline ? ["--baseline"] : [])
-        let recorded = try repo.run(TestRepository.binary, arguments, in: repo.root, check: false)
-        try #require(recorded.status == 0, "\(recorded.stderr)")
+        for k in 0..<3 {
+            let benchmarks = zip(names, medians).map { SyntheticResults.Benchmark(name: $0, median: $1 * 0.01, cv: 0.01) }
+            let file = repo.sibling("results-\(seed)-\(k).json")
+            try SyntheticResults.pytestBenchmark(benchmarks, seed: seed * 10 + UInt64(k)).write(toFile: file, atomically: true, encoding: .utf8)
+            let arguments = ["record", "HEAD", "--results", file, "--tests", "passed"] + (baseline ? ["--baseline"] : [])
+            let recorded = try repo.run(TestRepository.binary, arguments, in: repo.root, check: false)
+            try #require(recorded.status == 0, "\(recorded.stderr)")
+        }
     }
 
     @Test func writesOneSelfContainedPage() throws {
@@ -55,7 +71,7 @@ import Testing
         let out = repo.sibling("site")
         let result = try repo.perfjournal("report", "--html", out)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("3 benchmarks, 4 measured commits, 3 optimizations"), "\(result.stderr)")
+        #expect(result.stderr.contains("3 benchmarks, 5 measured commits, 3 optimizations"), "\(result.stderr)")
         let page = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
 
         // One chart per benchmark, each named (escaped), plus the overview's geometric mean.
@@ -63,6 +79,8 @@ import Testing
         #expect(page.components(separatedBy: "<svg class=\"chart\"").count - 1 == 4)
         #expect(page.contains("bench::sort&lt;&#39;&amp;&#39;&gt;"))
         #expect(!page.contains("bench::sort<'&'>"))
+        // The disturbed commit is hollow in every chart (and in the two legends).
+        #expect(page.components(separatedBy: "<path class=\"hollow plain\"").count - 1 == 4 + 2)
         // Nothing from the network: the only absolute URLs are the commit links.
         for forbidden in ["<link", "src=\"http", "@import", "url(", "@font-face"] { #expect(!page.contains(forbidden), "\(forbidden)") }
         let urls = page.components(separatedBy: "https://").dropFirst().map { String($0.prefix(while: { $0 != "\"" })) }

@@ -286,9 +286,8 @@ extension ReportModel {
             machines: machineOrder.compactMap { machines[$0] }, commitURL: remote.flatMap(CommitURL.init(remote:)))
     }
 
-    /// Whether the run was flagged as disturbed by other work on the machine. Runs carry no such flag
-    /// before the run-level statistics land; then this reads `Run.disturbed`.
-    static func isDisturbed(_ run: Run) -> Bool { false }
+    /// Whether the run was flagged as disturbed by other work on the machine (`Run.disturbed`).
+    static func isDisturbed(_ run: Run) -> Bool { run.disturbed != nil }
 
     struct Estimate: Sendable {
         var unit: String
@@ -325,31 +324,9 @@ extension ReportModel {
         }
     }
 
-    static let runQuantile = 0.25
-
-    /// One run's value of one benchmark: log of the 25th percentile of its rounds and that quantile's
-    /// standard error (order statistics at n·p ± 1.96·√(n·p·(1−p))); from the summary stats without rounds.
+    /// One run's value of one benchmark, as the run-level comparison takes it (`RunLevel.value`: the log of
+    /// the 25th percentile of the run's rounds, and that quantile's standard error within the run).
     static func runValue(_ result: BenchmarkResult) -> (log: Double, error: Double)? {
-        let p = runQuantile
-        if let samples = result.samples, !samples.isEmpty {
-            let positive = samples.filter { $0 > 0 && $0.isFinite }
-            guard positive.count == samples.count else { return nil }
-            let logs = positive.map { Foundation.log($0) }.sorted()
-            let n = logs.count
-            let value = SummaryStats.quantile(logs, p)
-            guard n > 1 else { return (value, 0) }
-            let z = 1.959963984540054
-            let centre = Double(n) * p, reach = z * (Double(n) * p * (1 - p)).squareRoot()
-            let lo = Int((centre - reach).rounded(.down)), hi = Int((centre + reach).rounded(.up))
-            let error = lo >= 0 && hi <= n - 1 ? (logs[hi] - logs[lo]) / (2 * z) : (logs[n - 1] - logs[0]) / 2
-            return (value, error)
-        }
-        let s = result.stats
-        guard s.q1 > 0, s.min > 0, s.q1.isFinite else {
-            return s.mean > 0 && s.mean.isFinite ? (Foundation.log(s.mean), 0) : nil
-        }
-        let sigma = (Foundation.log(s.q3) - Foundation.log(s.q1)) / 1.3489795003921634
-        // For a normal sample the standard error of the quartile is about 1.36·σ/√n.
-        return (Foundation.log(s.q1), s.n > 1 ? 1.3626 * sigma / Double(s.n).squareRoot() : 0)
+        RunLevel.value(of: result).map { ($0.log, $0.withinError) }
     }
 }
