@@ -90,7 +90,7 @@ package struct HTMLReport {
             out += "Run <code>perfjournal baseline</code> on the commit before the first change.</p>\n"
         }
         if let last = model.geometricMean.last {
-            let text = Display.percent(last.ratio)
+            let text = Display.percentChange(ratio: last.ratio)
             let better = last.ratio < 1 ? "faster" : last.ratio > 1 ? "slower" : "unchanged"
             out += "<p class=\"big\"><strong class=\"\(last.ratio < 1 ? "good" : last.ratio > 1 ? "bad" : "")\">\(text)</strong> "
             out += "geometric mean over the benchmarks at \(commitLink(model.commits[last.commit].hash)) (\(better); below 0 is better).</p>\n"
@@ -128,7 +128,7 @@ package struct HTMLReport {
         let listed = unmeasured.count > Self.unmeasuredListed ? model.entries.filter(\.measured) : model.entries
         for entry in listed {
             let verdict = model.verdict(of: entry)
-            let mean = entry.comparison?.geometricMean.map { Display.percent($0.ratio) } ?? "–"
+            let mean = entry.comparison?.geometricMean.map { Display.percentChange(ratio: $0.ratio) } ?? "–"
             let flags = entry.flags.filter { ![.regression, .noise, .unmeasured].contains($0.kind) }.map {
                 "<span class=\"flag\">\(HTML.escape($0.label))</span>"
             }
@@ -207,7 +207,7 @@ package struct HTMLReport {
             var change = ""
             if let base = b.baseline, let last = b.points.last, base > 0 {
                 change =
-                    " <span class=\"muted\">latest \(HTML.escape(Display.value(last.value, unit: b.unit))), \(Display.percent(last.value / base)) against the baseline"
+                    " <span class=\"muted\">latest \(HTML.escape(Display.value(last.value, unit: b.unit))), \(Display.percentChange(ratio: last.value / base)) against the baseline"
                 change += b.direction == .higherIsBetter ? " (higher is better)</span>" : "</span>"
             }
             out += "<figure class=\"bench chart-box\" id=\"bench-\(i)\" data-name=\"\(HTML.escape(b.name))\">"
@@ -237,8 +237,8 @@ package struct HTMLReport {
                 if !moved.isEmpty {
                     out += "<table><thead><tr><th>benchmark</th><th>change</th><th>95% interval</th><th>verdict</th></tr></thead><tbody>"
                     for b in moved {
-                        let ci = b.ci.count == 2 ? "\(Display.percent(b.ci[0])) … \(Display.percent(b.ci[1]))" : "–"
-                        out += "<tr><td>\(HTML.escape(b.name))</td><td class=\"num\">\(Display.percent(b.ratio))</td><td class=\"num\">\(ci)</td>"
+                        let ci = b.ci.count == 2 ? "\(Display.percentChange(ratio: b.ci[0])) … \(Display.percentChange(ratio: b.ci[1]))" : "–"
+                        out += "<tr><td>\(HTML.escape(b.name))</td><td class=\"num\">\(Display.percentChange(ratio: b.ratio))</td><td class=\"num\">\(ci)</td>"
                         out += "<td><span class=\"badge v-\(b.verdict.rawValue)\">\(b.verdict.rawValue)</span></td></tr>"
                     }
                     out += "</tbody></table>"
