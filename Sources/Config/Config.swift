@@ -222,9 +222,14 @@ public struct RulesConfig: Sendable, Equatable {
         case off
     }
 
+    /// `check` fails a commit with no run yet instead of leaving its rules unknown (CI).
+    public var requireRuns: Bool
+
     public init(mode: Mode = .perf, ignore: [String] = RulesConfig.defaultIgnore,
                 maxFiles: Int = 4, maxSymbols: Int = 6, maxModules: Int = 1, apiCommand: String? = nil,
-                changelog: String = "CHANGELOG.md", hotThreshold: Double = 0.01, hotPath: HotPathMode = .warn) {
+                changelog: String = "CHANGELOG.md", hotThreshold: Double = 0.01, hotPath: HotPathMode = .warn,
+                requireRuns: Bool = false) {
+        self.requireRuns = requireRuns
         self.hotThreshold = hotThreshold
         self.hotPath = hotPath
         self.mode = mode

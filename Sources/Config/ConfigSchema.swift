@@ -74,6 +74,8 @@ enum ConfigSchema {
                   doc: "Rule hot-path: a changed function below this share of every benchmark's time (0.01 = 1%) is cold."),
             .init("rules.hot_path", \.rules.hotPath, .choice(RulesConfig.HotPathMode.self),
                   doc: "\"warn\": an optimization of cold code is reported; \"fail\": check fails; \"off\"."),
+            .init("rules.require_runs", \.rules.requireRuns, .boolean,
+                  doc: "A commit with no run yet fails the tests and improvement rules (for CI; also `check --require-runs`)."),
 
             .init("log.path", \.log.path, .nonEmptyString, doc: "The performance log file."),
             .init("log.auto_write", \.log.autoWrite, .boolean, doc: "Update the log automatically whenever a result is recorded."),

@@ -155,7 +155,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
             let names = check.comparison?.benchmarks.filter { $0.verdict == .regressed }.map(\.name) ?? []
             flags.append(.init(.regression, "regressed: " + names.joined(separator: ", ")))
         }
-        if !check.measured {
+        if !check.measured && !check.measurementFailed {
             flags.append(.init(.unmeasured, "no stored run yet (perfjournal run \(check.commit.prefix(7)))"))
         }
         return flags

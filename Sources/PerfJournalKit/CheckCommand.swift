@@ -10,10 +10,10 @@ import protocol Support.OutputStream
 public enum CheckCommand {
     /// Returns whether every rule of every commit passed or was unknown.
     @discardableResult
-    public static func run(at path: String, range: String?, json: Bool, output: OutputStream) throws -> Bool {
+    public static func run(at path: String, range: String?, json: Bool, requireRuns: Bool = false, output: OutputStream) throws -> Bool {
         let workspace = try Workspace.open(at: path)
         let commits = try range.map { try CheckEngine.range($0, workspace: workspace) } ?? CheckEngine.defaultRange(workspace: workspace)
-        let checks = try CheckEngine.evaluate(workspace: workspace, commits: commits)
+        let checks = try CheckEngine.evaluate(workspace: workspace, commits: commits, requireRuns: requireRuns ? true : nil)
         let ok = !checks.contains { check in check.rules.values.contains { $0.status == .fail } }
         if json {
             output.write(try JSONText.encode(Report(ok: ok, commits: checks.map(Report.Entry.init))))

@@ -44,7 +44,10 @@ public enum RunCommand {
             }
             let runID: String? = if case .measure(let id, _) = decision { id } else { nil }
             do {
-                let run = try Measurement.measure(commit, in: workspace, config: config, baseline: baseline, runID: runID, progress: progress)
+                // A crashed benchmark is a result too: its failed run is stored (and `check` fails it).
+                let run = try Measurement.measure(
+                    commit, in: workspace, config: config, baseline: baseline, runID: runID, progress: progress,
+                    failed: { try workspace.store.append($0, to: commit) })
                 try workspace.store.append(run, to: commit)
                 ProfileCapture.store(run, in: workspace, progress: progress)
                 jobs.finish(decision, stored: true)
@@ -70,7 +73,7 @@ public enum RunCommand {
 
     /// The newest run of `commit`'s own tree, if any.
     static func ownRun(of commit: ObjectID, in workspace: Workspace) throws -> Run? {
-        try workspace.store.note(at: commit)?.latestRun(ofTree: try workspace.commit(commit).tree)
+        try workspace.store.note(at: commit)?.runs(ofTree: try workspace.commit(commit).tree).last { !$0.failed }
     }
 }
 

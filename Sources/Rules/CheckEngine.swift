@@ -33,9 +33,12 @@ public enum CheckEngine {
         return [try workspace.resolve(spec)]
     }
 
-    public static func evaluate(workspace: Workspace, commits: [ObjectID]) throws -> [CommitCheck] {
+    /// `requireRuns` (`check --require-runs`) overrides `rules.require_runs`: a commit without a run then
+    /// fails the tests and improvement rules instead of leaving them unknown.
+    public static func evaluate(workspace: Workspace, commits: [ObjectID], requireRuns: Bool? = nil) throws -> [CommitCheck] {
         let config = try workspace.config()
         let context = try Context(workspace: workspace, config: config)
+        context.requireRuns = requireRuns ?? config.rules.requireRuns
         context.rangeHead = commits.last
         let infos = try commits.map { try workspace.commit($0) }
         // Diffs first (from the cache, else on every core, with changed lines and symbols only where the
@@ -136,6 +139,8 @@ final class Context {
     private var coveredBy: [String: Set<ObjectID>] = [:]
     /// The newest commit being checked: every parent in the range is its ancestor.
     var rangeHead: ObjectID?
+    /// "no run yet" fails (CI) instead of being unknown.
+    var requireRuns = false
     private var references: [ObjectID: ObjectID?] = [:]
 
     init(workspace: Workspace, config: Config) throws {
@@ -251,7 +256,7 @@ final class Context {
         var current = try history.graph.parents(of: commit).first
         var found: ObjectID?
         while let c = current {
-            if history.measured[c] != nil { found = c; break }
+            if history.measured[c] != nil, try note(at: c) != nil { found = c; break }
             if let cached = references[c] { found = cached; break }
             chain.append(c)
             current = try history.graph.parents(of: c).first
@@ -271,12 +276,18 @@ final class Context {
         let diff = summary.files
         let message = CommitMessage(commit.message)
         let kind = kind(of: commit, message: message)
+        // Only runs of the commit's own tree count (a copied run of an earlier version is history); a
+        // failed measurement counts as a result when there is no successful one.
         let note = try self.note(at: id)
         let run = note?.runs.last
+        let failure = note == nil ? try history.failedRun(at: id) : nil
 
         var rules: [RuleName: RuleOutcome] = [:]
-        rules[.tests] = testsRule(run)
-        rules[.api] = try apiRule(commit: commit, diff: diff, message: message)
+        rules[.tests] = testsRule(run, failure: failure)
+        // Like one-change and improvement, the API rule holds optimizations only (mode "perf").
+        rules[.api] = kind == .optimization
+            ? try apiRule(commit: commit, diff: diff, message: message)
+            : RuleOutcome(.unknown, kind == .merge ? "merge commit" : "not an optimization commit")
         var symbols: [String: [String]] = [:]
         var finding: OneChangeFinding?
         var comparison: Comparison?
@@ -291,7 +302,8 @@ final class Context {
             rules[.oneChange] = judged.oneChange
             rules[.baseline] = judged.baseline
             (reference, comparison) = try compareWithReference(id, note: note)
-            rules[.improvement] = improvementRule(comparison, measured: run != nil, reference: reference)
+            rules[.improvement] = failure.map { RuleOutcome(.fail, failureReason($0)) }
+                ?? improvementRule(comparison, measured: run != nil, reference: reference)
             rules[.hotPath] = hotPathRule(symbols, parent: commit.parents.first, reference: reference)
         } else {
             let why = kind == .merge ? "merge commit (compared against its first parent; not a journal entry)" : "not an optimization commit"
@@ -303,7 +315,8 @@ final class Context {
         return CommitCheck(
             commit: id.hex, subject: commit.subject, kind: kind, rules: rules, title: message.title, body: message.body,
             reference: reference?.hex, comparison: comparison, measured: run != nil, symbolsByFile: symbols,
-            changedPaths: diff.flatMap { $0.path == $0.oldPath ? [$0.path] : [$0.path, $0.oldPath] }, oneChange: finding)
+            changedPaths: diff.flatMap { $0.path == $0.oldPath ? [$0.path] : [$0.path, $0.oldPath] }, oneChange: finding,
+            measurementFailed: failure != nil)
     }
 
     // MARK: hot-path
@@ -382,14 +395,24 @@ final class Context {
 
     // MARK: tests
 
-    func testsRule(_ run: Run?) -> RuleOutcome {
-        guard let run else { return RuleOutcome(.unknown, "no run yet") }
+    func testsRule(_ run: Run?, failure: Run? = nil) -> RuleOutcome {
+        if let failure { return RuleOutcome(.fail, failureReason(failure)) }
+        guard let run else { return noRunYet }
         guard let tests = run.tests else { return RuleOutcome(.unknown, "the run recorded no test outcome") }
         switch tests.status {
         case .passed: return RuleOutcome(.pass, RunSummary.testsText(tests))
         case .failed: return RuleOutcome(.fail, RunSummary.testsText(tests))
         case .timeout: return RuleOutcome(.fail, "the test suite timed out")
         }
+    }
+
+    /// "no run yet": unknown, or a failure when runs are required.
+    var noRunYet: RuleOutcome {
+        requireRuns ? RuleOutcome(.fail, "no run yet (runs are required: --require-runs or rules.require_runs)") : RuleOutcome(.unknown, "no run yet")
+    }
+
+    func failureReason(_ run: Run) -> String {
+        "measurement failed: " + run.failureText(stateDirectory: workspace.stateDirectory)
     }
 
     // MARK: improvement
@@ -409,7 +432,7 @@ final class Context {
     }
 
     func improvementRule(_ comparison: Comparison?, measured: Bool, reference: ObjectID?) -> RuleOutcome {
-        guard measured else { return RuleOutcome(.unknown, "no run yet") }
+        guard measured else { return noRunYet }
         guard let reference else { return RuleOutcome(.unknown, "no measured ancestor to compare with") }
         guard let comparison else { return RuleOutcome(.unknown, "\(reference.short) has no run on the same machine") }
         let regressed = comparison.benchmarks.filter { $0.verdict == .regressed }

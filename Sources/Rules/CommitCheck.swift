@@ -63,14 +63,17 @@ public struct CommitCheck: Codable, Sendable, Equatable {
     public var changedPaths: [String] = []
     /// The one-change rule's finding for an optimization (its groups, for the split advice). Not in the JSON.
     public var oneChange: OneChangeFinding? = nil
+    /// Its only run of its own code is a failed measurement (the rules say so). Not in the JSON.
+    public var measurementFailed = false
 
     public init(
         commit: String, subject: String, kind: CommitKind, rules: [RuleName: RuleOutcome], title: String, body: String,
         reference: String? = nil, comparison: Comparison? = nil, measured: Bool, symbolsByFile: [String: [String]] = [:],
-        changedPaths: [String] = [], oneChange: OneChangeFinding? = nil
+        changedPaths: [String] = [], oneChange: OneChangeFinding? = nil, measurementFailed: Bool = false
     ) {
         self.oneChange = oneChange
         self.changedPaths = changedPaths
+        self.measurementFailed = measurementFailed
         self.commit = commit
         self.subject = subject
         self.kind = kind

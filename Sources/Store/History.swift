@@ -38,7 +38,8 @@ public struct History {
         for commit in try graph.commits(from: head).reversed() {
             guard let blob = measured[commit], try baselineIndex.holdsBaseline(blob) else { continue }
             let note = try NoteCodec.decode(try workspace.repository.noteText(blob: blob), commit: commit)
-            if let run = note.runs.last(where: { $0.baseline && (machine == nil || $0.machine.id == machine) }) {
+            let tree = try workspace.commit(commit).tree
+            if let run = note.runs(ofTree: tree).last(where: { $0.baseline && !$0.failed && (machine == nil || $0.machine.id == machine) }) {
                 return Baseline(commit: commit, run: run)
             }
         }
@@ -63,7 +64,10 @@ public struct History {
 
     public func note(at commit: ObjectID) throws -> Note? {
         guard let blob = measured[commit] else { return nil }
-        return try workspace.store.note(blob: blob, commit: commit)
+        // The commit's measurement: runs of its own tree that measured something (see OwnRuns.swift).
+        let note = try workspace.store.note(blob: blob, commit: commit)
+        let runs = note.runs(ofTree: try workspace.commit(commit).tree).filter { !$0.failed }
+        return runs.isEmpty ? nil : Note(runs: runs)
     }
 
     /// What `commit` is compared against: its nearest measured first-parent ancestor (the baseline at
@@ -72,7 +76,7 @@ public struct History {
         guard let parent = try graph.parents(of: commit).first else { return nil }
         var found: ObjectID?
         try graph.firstParents(from: parent) { c in
-            if measured[c] != nil { found = c; return false }
+            if try isMeasured(c) { found = c; return false }
             return true
         }
         return found

@@ -15,11 +15,14 @@ import Darwin
 
 /// Measures one commit: checks it out in a perfjournal-owned worktree, runs the benchmark command and
 /// the test command there with their timeouts, captures both in one log, and returns the run. It
-/// stores nothing: the caller appends the run to the note only once it is complete.
+/// stores nothing: the caller appends the run to the note only once it is complete. A benchmark
+/// command that fails or times out is a result too: `failed` gets that failed run (no results, the
+/// exit status and the log) to store, before the error is thrown.
 public enum Measurement {
     public static func measure(
         _ commit: ObjectID, in workspace: Workspace, config: Config, baseline: Bool,
-        worktree: String = "a", runID: String? = nil, runTests: Bool = true, progress: OutputStream
+        worktree: String = "a", runID: String? = nil, runTests: Bool = true, progress: OutputStream,
+        failed: (Run) throws -> Void = { _ in }
     ) throws -> Run {
         // Every caller is gated already; this keeps any new one from forgetting.
         try TrustGate.require(workspace, config, for: "measuring \(commit.short)")
@@ -66,7 +69,15 @@ public enum Measurement {
         }
         let conditions = load.stop(cpuSeconds: bench.cpuSeconds)
         let benchRecord = CommandRecord(command: config.bench.command, exitStatus: bench.exitStatus, duration: bench.duration, timedOut: bench.timedOut)
+        // The note travels to other clones: it names the log relative to the git dir.
+        let storedLog = RunLog.stored(logPath, commonDirectory: workspace.repository.commonDir)
+        // The code's failure, not the setup's (a command not found, no benchmark collected): a result.
+        let failedRun = Run(
+            id: id, source: .run, baseline: false, commit: commit.hex, tree: info.tree.hex, time: Timestamp.iso8601(Date()),
+            machine: .current(), bench: benchRecord, format: config.bench.format ?? .pytestBenchmark, results: [],
+            problems: [], tests: nil, log: storedLog)
         if bench.timedOut {
+            try failed(failedRun)
             throw PerfJournalError(.timeout, file: logPath, "benchmark command timed out after \(Display.seconds(config.bench.timeout)) and was killed")
         }
         let benchLog = readLog(logPath, from: benchLogStart)
@@ -84,6 +95,7 @@ public enum Measurement {
             )
         }
         if bench.exitStatus != 0 {
+            try failed(failedRun)
             throw PerfJournalError(.commandFailed, file: logPath, "benchmark command exited with status \(bench.exitStatus): \(config.bench.command)")
         }
         guard wroteResults else {
@@ -113,7 +125,7 @@ public enum Measurement {
         var run = Run(
             id: id, source: .run, baseline: baseline, commit: commit.hex, tree: info.tree.hex, time: Timestamp.iso8601(Date()),
             machine: .current(), bench: benchRecord, format: results.format, results: results.benchmarks,
-            problems: results.problems, tests: tests, log: logPath, conditions: conditions, disturbed: disturbed)
+            problems: results.problems, tests: tests, log: storedLog, conditions: conditions, disturbed: disturbed)
         run.api = api
         return run
     }

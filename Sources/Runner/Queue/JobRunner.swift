@@ -77,7 +77,7 @@ public struct JobRunner {
         let runID = entry.job.runID ?? queue.newRunID()
         let note = try workspace.store.note(at: commit)
         let retry = entry.job.reason == DisturbedRetry.reason
-        if let note, note.runs.contains(where: { $0.id == runID || ($0.tree == info.tree.hex && !(retry && $0.disturbed != nil)) }) {
+        if let note, note.runs.contains(where: { $0.id == runID || ($0.tree == info.tree.hex && !$0.failed && !(retry && $0.disturbed != nil)) }) {
             queue.remove(entry.path)
             return .alreadyMeasured(commit: hex)
         }
@@ -91,7 +91,10 @@ public struct JobRunner {
             return .reused(commit: hex, from: from.hex)
         }
         do {
-            let run = try Measurement.measure(commit, in: workspace, config: config, baseline: false, runID: runID, progress: progress)
+            // A crashed benchmark is stored as a failed run (the rules fail it), unless we are stopping.
+            let run = try Measurement.measure(
+                commit, in: workspace, config: config, baseline: false, runID: runID, progress: progress,
+                failed: { if !shouldStop() { try workspace.store.append($0, to: commit) } })
             try workspace.store.append(run, to: commit)
             ProfileCapture.store(run, in: workspace, progress: progress)
             queue.remove(entry.path)
@@ -153,16 +156,17 @@ package enum RunReuse {
         for (measured, blob) in try workspace.store.measuredCommits().sorted(by: { $0.key < $1.key }) where measured != commit {
             guard let info = try? repository.commit(measured), info.tree == tree else { continue }
             guard let note = try? workspace.store.note(blob: blob, commit: measured) else { continue }
-            if let run = note.runs.last(where: { $0.tree == tree.hex && !$0.baseline }) ?? note.runs.last(where: { $0.tree == tree.hex }) {
+            let usable = note.runs.filter { $0.tree == tree.hex && !$0.failed }
+            if let run = usable.last(where: { !$0.baseline }) ?? usable.last {
                 return (run, measured)
             }
         }
         return nil
     }
 
-    /// Does the note hold a run of this very tree (measured here or reused)?
+    /// Does the note hold a successful run of this very tree (measured here or reused)?
     package static func hasOwnRun(_ note: Note?, tree: ObjectID) -> Bool {
-        note?.latestRun(ofTree: tree) != nil
+        note?.runs(ofTree: tree).contains { !$0.failed } ?? false
     }
 }
 
