@@ -78,6 +78,8 @@ public enum StatusCommand {
         public var configError: String?
         /// The same error, to fail the command with (not in the JSON).
         var configFailure: PerfJournalError? = nil
+        /// Why the config cannot be used (nil when it can); "not initialised" before `perfjournal init`.
+        public var setup: String?
         /// What this machine has learned about its run-to-run noise.
         public var noise: NoiseInfo
 
@@ -112,11 +114,15 @@ public enum StatusCommand {
         public struct RecentCommit: Codable, Equatable, Sendable {
             public var commit: String
             public var subject: String
+            /// Has a successful run of its own code.
             public var measured: Bool
+            /// What that run found: "tests passed", "tests FAILED", "tests not run", …; "measurement failed"
+            /// for a benchmark that crashed; "not measured".
+            public var outcome: String
         }
 
         enum CodingKeys: String, CodingKey {
-            case head, baseline, measured, unmeasured, recent, last, daemon, queue, checklist, noise
+            case head, baseline, measured, unmeasured, recent, last, daemon, queue, checklist, noise, setup
             case commitsSinceBaseline = "commits_since_baseline"
             case configError = "config_error"
         }
@@ -130,8 +136,12 @@ public enum StatusCommand {
             let stats = configError == nil ? (config?.stats ?? StatsConfig()) : nil
             let history = try History(workspace: workspace)
             let (baseline, since) = try history.baselineAndCommitsSince(head: head)
-            let measured = since.filter { history.measured[$0] != nil }
-            let unmeasured = since.filter { history.measured[$0] == nil }
+            // Only runs of a commit's own code count (a run an amend copied over is history).
+            let measured = try since.filter { try history.isMeasured($0) }
+            let measuredSet = Set(measured)
+            let unmeasured = since.filter { !measuredSet.contains($0) }
+            // Before `init` there is nothing to judge with: say what to do first.
+            let setup: String? = config == nil && configError == nil ? "not initialised: run `perfjournal init`" : nil
 
             var baselineInfo: BaselineInfo?
             if let baseline {
@@ -155,38 +165,51 @@ public enum StatusCommand {
                     last?.comparedWith = reference.hex
                 }
             }
-            let recent = try since.suffix(recentLimit).reversed().map {
-                RecentCommit(commit: $0.hex, subject: try workspace.commit($0).subject, measured: history.measured[$0] != nil)
+            let recent = try since.suffix(recentLimit).reversed().map { commit -> RecentCommit in
+                let outcome: String
+                if let run = try history.note(at: commit)?.runs.last {
+                    outcome = RunSummary.testsText(run.tests)
+                } else if try history.failedRun(at: commit) != nil {
+                    outcome = "measurement failed"
+                } else {
+                    outcome = "not measured"
+                }
+                return RecentCommit(commit: commit.hex, subject: try workspace.commit(commit).subject,
+                                    measured: measuredSet.contains(commit), outcome: outcome)
             }
             return Report(
                 head: head.hex, baseline: baselineInfo, commitsSinceBaseline: since.count,
                 measured: measured.map(\.hex), unmeasured: unmeasured.map(\.hex), recent: recent, last: last,
                 daemon: .make(workspace), queue: .make(workspace),
                 checklist: config == nil ? nil : try? ChecklistCache.checklist(workspace: workspace),
-                configError: configError?.description, configFailure: configError,
+                configError: configError?.description, configFailure: configError, setup: setup,
                 noise: .make(history.noise(machine: MachineFingerprint.current().id), machine: MachineFingerprint.current().id))
         }
 
         func text() -> String {
             var lines: [String] = []
             if let configError { lines.append("config    ERROR \(configError)") }
+            if let setup { lines.append("setup     \(setup)") }
             if let baseline {
                 lines.append("baseline  \(baseline.commit.prefix(7)) \(baseline.subject)")
-                lines.append("          \(baseline.benchmarks) benchmarks, \(baseline.time), machine \(baseline.machine)")
+                lines.append("          \(Display.count(baseline.benchmarks, "benchmark")), \(baseline.time), machine \(baseline.machine)")
                 if baseline.testsFailed == true, let tests = baseline.tests {
                     lines.append("          WARNING: \(tests) at the baseline: fix them and run `perfjournal baseline` again")
                 }
-            } else {
+            } else if setup == nil {
                 lines.append("baseline  none — run `perfjournal baseline` before changing anything")
             }
             lines.append(noise.text)
-            lines.append("since baseline: \(commitsSinceBaseline) commit\(commitsSinceBaseline == 1 ? "" : "s"), \(measured.count) measured, \(unmeasured.count) not measured")
+            lines.append("\(baseline == nil ? "commits" : "since baseline"): \(Display.count(commitsSinceBaseline, "commit")), \(measured.count) measured, \(unmeasured.count) not measured")
             for c in recent {
-                lines.append("  \(c.measured ? "✓" : "·") \(c.commit.prefix(7)) \(c.subject)\(c.measured ? "" : "  (not measured)")")
+                // The outcome, not just "measured": a ✓ beside failing tests would mislead.
+                let failed = c.outcome == "measurement failed" || c.outcome.hasPrefix("tests FAILED") || c.outcome.hasPrefix("tests TIMED OUT")
+                let mark = failed ? "✗" : c.measured ? "✓" : "·"
+                lines.append("  \(mark) \(c.commit.prefix(7)) \(c.subject)  (\(c.outcome))")
             }
             if commitsSinceBaseline > recent.count { lines.append("  … \(commitsSinceBaseline - recent.count) earlier") }
             if let last {
-                lines.append("last run  \(last.commit.prefix(7)) \(last.subject): \(last.benchmarks) benchmarks, \(last.tests)")
+                lines.append("last run  \(last.commit.prefix(7)) \(last.subject): \(Display.count(last.benchmarks, "benchmark")), \(last.tests)")
                 if let disturbed = last.disturbed { lines.append("          DISTURBED: \(disturbed); measure again on a quiet machine") }
                 if let verdicts = last.verdicts, let reference = last.comparedWith {
                     let counts = ["improved", "regressed", "unchanged", "inconclusive"].compactMap { v in verdicts[v].map { "\($0) \(v)" } }
@@ -195,8 +218,11 @@ public enum StatusCommand {
             }
             lines.append(contentsOf: daemon.lines())
             lines.append(contentsOf: queue.lines(daemonRunning: daemon.running))
-            if !unmeasured.isEmpty {
-                lines.append("next      perfjournal run \(unmeasured.count == 1 ? String(unmeasured[0].prefix(7)) : "<rev>…")  (measures commits without a run)")
+            // Commits the daemon is about to measure need no advice.
+            let queued = daemon.running ? Set(queue.pending.map(\.commit) + (queue.running.map { [$0.commit] } ?? [])) : []
+            let left = setup == nil ? unmeasured.filter { !queued.contains($0) } : []
+            if !left.isEmpty {
+                lines.append("next      perfjournal run \(left.count == 1 ? String(left[0].prefix(7)) : "<rev>…")  (measures commits without a run)")
             }
             if let checklist {
                 lines.append("checklist")
@@ -225,7 +251,9 @@ extension StatusCommand {
 
         func lines() -> [String] {
             guard running else { return ["daemon    not running (`perfjournal daemon start`; queued jobs also run with `perfjournal run --pending`)"] }
-            var lines = ["daemon    running, pid \(pid.map(String.init) ?? "?")\(state.map { ", \($0)" } ?? ""), log \(log)"]
+            // "running" would only repeat the first word; the queue line says what it runs.
+            let shown = state.flatMap { $0 == "running" ? nil : $0 }
+            var lines = ["daemon    running, pid \(pid.map(String.init) ?? "?")\(shown.map { ", \($0)" } ?? ""), log \(log)"]
             if let last { lines.append("          last: \(last)") }
             return lines
         }
@@ -253,6 +281,8 @@ extension StatusCommand {
 
         static func make(_ workspace: Workspace) -> QueueInfo {
             let queue = JobQueue(workspace: workspace)
+            // A failed job for a commit that was reset away can never be retried: it is dropped.
+            queue.dropUnreachableFailed(workspace: workspace)
             // The hook and the watcher may both queue a commit; it is measured once, so list it once.
             var seen: Set<String> = []
             let pending = queue.pending().filter { seen.insert($0.job.commit).inserted }
@@ -282,18 +312,33 @@ extension StatusCommand {
                 lines.append("failed    \(job.commit.prefix(7)): \(reason.first ?? "")")
                 for more in reason.dropFirst() { lines.append("          \(more)") }
             }
-            if !failed.isEmpty { lines.append("          retry them: `perfjournal run --retry-failed`") }
+            if !failed.isEmpty { lines.append("          retry them: `perfjournal run --retry-failed`, or forget them: `perfjournal run --clear-failed`") }
             return lines
         }
     }
 
     /// `status --follow`: redraws until the queue drains (or cannot drain: paused, or no daemon to run
     /// it). On a terminal the screen is redrawn; otherwise a line is printed whenever the queue changes.
-    public static func follow(at path: String, terminal: Bool, interval: Double = 1, output: OutputStream) throws {
+    public static func follow(at path: String, terminal: Bool, json: Bool = false, interval: Double = 1, output: OutputStream) throws {
         var lastLine = ""
         while true {
             let workspace = try Workspace.open(at: path)
             let report = try Report.make(workspace: workspace)
+            if json {
+                // JSON lines: the whole report, compact, each time the queue changes (and the last one).
+                let line = report.queue.lines(daemonRunning: report.daemon.running).first ?? ""
+                if line != lastLine || report.queue.isDrained {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    output.line(String(decoding: try encoder.encode(report), as: UTF8.self))
+                }
+                lastLine = line
+                if report.queue.isDrained || (report.queue.running == nil && (report.queue.paused != nil || !report.daemon.running)) {
+                    return
+                }
+                Thread.sleep(forTimeInterval: interval)
+                continue
+            }
             if terminal {
                 output.write("\u{1B}[H\u{1B}[2J" + report.text())
             } else {

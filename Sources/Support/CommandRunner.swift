@@ -72,6 +72,7 @@ public enum CommandRunner {
         }
         // Whatever the shell left behind in its group goes too.
         kill(-pid, SIGKILL)
+        Interruption.holdIfInterrupted()
         let duration = monotonicSeconds() - start
         let exited = (status & 0x7f) == 0
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }

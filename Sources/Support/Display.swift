@@ -8,6 +8,11 @@ public enum Display {
         return seconds(v)
     }
 
+    /// "1 benchmark", "3 benchmarks".
+    public static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     public static func seconds(_ v: Double) -> String {
         let a = abs(v)
         if a == 0 { return "0 s" }

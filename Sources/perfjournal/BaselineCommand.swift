@@ -25,6 +25,7 @@ struct BaselineCommand: ParsableCommand {
     var runs: Int = 1
 
     func run() throws {
+        Interruption.install()
         try execute {
             try PerfJournalKit.BaselineCommand.run(
                 at: repository.directory, revision: revision, resultsPath: results, format: format, runs: runs,

@@ -24,6 +24,7 @@ struct CompareCommand: ParsableCommand {
     var rerun = false
 
     func run() throws {
+        Interruption.install()
         var regressed = false
         try execute {
             let comparison = try PerfJournalKit.CompareCommand.run(

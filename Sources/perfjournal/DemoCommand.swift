@@ -11,6 +11,7 @@ struct DemoCommand: ParsableCommand {
     @Argument(help: "Where to create the demo project (default: a new temporary directory).") var directory: String?
 
     func run() throws {
+        Interruption.install()
         try execute {
             let dir = directory ?? (NSTemporaryDirectory() + "perfjournal-demo-\(getpid())")
             try PerfJournalKit.DemoCommand.run(in: dir, executable: Executable.path, output: FileOutput.standardOutput)

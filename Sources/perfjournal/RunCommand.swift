@@ -18,17 +18,25 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The commits to measure.") var revisions: [String] = []
     @Flag(help: "Measure the queued commits instead (needs a config approved with `perfjournal trust`).") var pending = false
     @Flag(help: "Put the failed jobs back in the queue and run them (or let the daemon run them).") var retryFailed = false
+    @Flag(help: "Forget the failed jobs (their commits stay unmeasured).") var clearFailed = false
     @Flag(help: "Then compare each with its nearest measured ancestor and re-run both, interleaved, while anything is inconclusive.")
     var rerun = false
 
     func validate() throws {
-        if (pending || retryFailed) && !revisions.isEmpty { throw ValidationError("--pending and --retry-failed take no revisions") }
-        if pending && retryFailed { throw ValidationError("use --pending or --retry-failed, not both") }
+        if (pending || retryFailed || clearFailed) && !revisions.isEmpty {
+            throw ValidationError("--pending, --retry-failed and --clear-failed take no revisions")
+        }
+        if [pending, retryFailed, clearFailed].filter({ $0 }).count > 1 {
+            throw ValidationError("use one of --pending, --retry-failed and --clear-failed")
+        }
     }
 
     func run() throws {
+        Interruption.install()
         try execute {
-            if retryFailed {
+            if clearFailed {
+                try PerfJournalKit.RunCommand.clearFailed(at: repository.directory, output: FileOutput.standardOutput)
+            } else if retryFailed {
                 try PerfJournalKit.RunCommand.retryFailed(at: repository.directory, output: FileOutput.standardOutput, progress: FileOutput.standardError)
             } else if pending {
                 try PerfJournalKit.RunCommand.pending(at: repository.directory, output: FileOutput.standardOutput, progress: FileOutput.standardError)

@@ -10,12 +10,14 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
     @Flag(help: "Machine-readable output.") var json = false
-    @Flag(help: "Keep updating until the queue drains.") var follow = false
+    @Flag(help: "Keep updating until the queue drains (with --json: one JSON report per line, whenever the queue changes).")
+    var follow = false
 
     func run() throws {
         try execute {
             if follow {
-                try PerfJournalKit.StatusCommand.follow(at: repository.directory, terminal: isatty(1) == 1, output: FileOutput.standardOutput)
+                try PerfJournalKit.StatusCommand.follow(
+                    at: repository.directory, terminal: isatty(1) == 1 && !json, json: json, output: FileOutput.standardOutput)
             } else {
                 try PerfJournalKit.StatusCommand.run(at: repository.directory, json: json, output: FileOutput.standardOutput)
             }
