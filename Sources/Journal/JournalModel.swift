@@ -181,8 +181,9 @@ public struct JournalSummary: Codable, Sendable, Equatable {
         }
     }
 
-    /// One entry's change of one benchmark, and its share of the cumulative change on a log scale
-    /// (log ratio / log total ratio), so shares of successive changes add up; nil when the total is ~0.
+    /// One entry's change of one benchmark, and its share on a log scale, with its sign: the entry's log
+    /// ratio over the sum of every entry's log ratio, so the shares add up to 100% (an entry that worked
+    /// against the total has a negative share); nil when that sum is ~0.
     public struct Contribution: Codable, Sendable, Equatable {
         public var entry: Int
         public var ratio: Double
@@ -206,24 +207,27 @@ public struct JournalSummary: Codable, Sendable, Equatable {
         from = cumulative.from
         to = cumulative.to
         comparison = cumulative.comparison
-        var byName: [String: [Contribution]] = [:]
+        // The entries' own changes, per benchmark and as geometric means; each share is then taken of
+        // their sum (not of the baseline-to-latest estimate, which unmeasured and support commits and
+        // noise make differ from it), so the shares always add up.
+        var byName: [String: [(entry: Int, ratio: Double)]] = [:]
         for b in comparison.benchmarks { byName[b.name] = [] }
-        var totals: [String: Double] = [:]
-        for b in comparison.benchmarks { totals[b.name] = log(b.ratio) }
-        var shares: [Contribution] = []
-        let totalMean = comparison.geometricMean.map { log($0.ratio) }
+        var means: [(entry: Int, ratio: Double)] = []
         for entry in entries {
             guard let c = entry.comparison else { continue }
-            for b in c.benchmarks where b.ci.count == 2 && b.ratio > 0 {
-                guard let total = totals[b.name] else { continue }
-                byName[b.name]?.append(Contribution(entry: entry.number, ratio: b.ratio, share: Self.share(log(b.ratio), of: total)))
+            for b in c.benchmarks where b.ci.count == 2 && b.ratio > 0 && b.ratio.isFinite {
+                byName[b.name]?.append((entry.number, b.ratio))
             }
-            if let g = c.geometricMean {
-                shares.append(Contribution(entry: entry.number, ratio: g.ratio, share: totalMean.flatMap { Self.share(log(g.ratio), of: $0) }))
-            }
+            if let g = c.geometricMean, g.ratio > 0, g.ratio.isFinite { means.append((entry.number, g.ratio)) }
         }
-        benchmarks = comparison.benchmarks.map { Benchmark(name: $0.name, contributions: byName[$0.name] ?? []) }
-        entryShares = shares
+        benchmarks = comparison.benchmarks.map { Benchmark(name: $0.name, contributions: Self.contributions(byName[$0.name] ?? [])) }
+        entryShares = Self.contributions(means)
+    }
+
+    /// Each change with its signed share of the changes' sum on a log scale; the shares add up to 1.
+    package static func contributions(_ changes: [(entry: Int, ratio: Double)]) -> [Contribution] {
+        let total = changes.reduce(0.0) { $0 + log($1.ratio) }
+        return changes.map { Contribution(entry: $0.entry, ratio: $0.ratio, share: share(log($0.ratio), of: total)) }
     }
 
     static func share(_ part: Double, of total: Double) -> Double? {

@@ -60,6 +60,10 @@ public struct PRSummary: Codable, Sendable, Equatable {
         if let base {
             baseID = try workspace.resolve(base)
             source = "--base"
+            // base..head of a base that is not behind the head is not a PR: `--base HEAD --head HEAD~3`.
+            guard try workspace.repository.isAncestor(baseID, of: headID) else {
+                throw PerfJournalError(.usage, "the base \(base) (\(baseID.short)) is not an ancestor of the head \(head ?? "HEAD") (\(headID.short)); did you swap --base and --head?")
+            }
         } else if let upstream = try? workspace.repository.resolveCommit("@{upstream}"),
                   let mergeBase = try workspace.repository.mergeBase(upstream, headID) {
             baseID = mergeBase
@@ -91,7 +95,10 @@ public struct PRSummary: Codable, Sendable, Equatable {
             entries.append(JournalEntry(number: entries.count + 1, check: check))
         }
         let rendered = try session.renderLog()
-        let checklist = try session.checklist(rendered: rendered)
+        // The checklist of the PR's commits, not of the whole journal.
+        let checklist = Checklist(
+            checks: checks, hasBaseline: session.baseline != nil, log: try session.logState(rendered: rendered, workingTree: false),
+            logPath: session.logPath)
 
         // The machine: the one most of the range's runs were made on (else the reference's).
         let rangeCommits = checks.filter { $0.kind != .merge }.compactMap { ObjectID(hex: $0.commit) }
@@ -202,7 +209,7 @@ public struct PRSummary: Codable, Sendable, Equatable {
         var found: ObjectID?
         try session.workspace.repository.walk(from: start, firstParentOnly: true) { commit in
             if let within, !within.contains(commit.hex) { return false }
-            if session.history.measured[commit] != nil && !session.logOnly.contains(commit.hex) {
+            if try session.history.isMeasured(commit) && !session.logOnly.contains(commit.hex) {
                 found = commit
                 return false
             }
