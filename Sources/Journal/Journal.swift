@@ -44,6 +44,8 @@ public enum Journal {
         let allChecks: [CommitCheck]
         /// The commits left out because they change only the log file.
         let logOnly: Set<String>
+        /// Optimizations after an earlier baseline and before the newest one, oldest first.
+        let earlier: [CommitCheck]
 
         init(workspace: Workspace, head: ObjectID? = nil, extraBase: ObjectID? = nil) throws {
             self.workspace = workspace
@@ -67,12 +69,36 @@ public enum Journal {
             let journalSet = Set(journal.map(\.hex))
             checks = kept.filter { journalSet.contains($0.commit) }
             templates = try JournalTemplates(root: workspace.root)
+            earlier = try Self.beforeNewestBaseline(baseline, history: history, workspace: workspace, logPath: config.log.path)
+        }
+
+        /// The optimizations between each earlier baseline and the next one: a second `baseline` starts
+        /// the journal again, but what was done before it stays in the log.
+        static func beforeNewestBaseline(
+            _ newest: History.Baseline?, history: History, workspace: Workspace, logPath: String
+        ) throws -> [CommitCheck] {
+            var segments: [[ObjectID]] = []
+            var current = newest
+            while let baseline = current, segments.count < 20,
+                  let parent = try history.graph.parents(of: baseline.commit).first,
+                  let previous = try history.baseline(at: parent) {
+                segments.insert(try history.commits(since: previous.commit, to: baseline.commit), at: 0)
+                current = previous
+            }
+            let commits = segments.flatMap { $0 }
+            guard !commits.isEmpty else { return [] }
+            let evaluated = try CheckEngine.evaluate(workspace: workspace, commits: commits)
+            return try Journal.withoutLogOnly(evaluated, workspace: workspace, logPath: logPath).filter { $0.kind == .optimization }
         }
 
         var logPath: String { config.log.path }
 
         func model() throws -> JournalModel {
-            JournalModel(baseline: try baselineInfo(), checks: checks, cumulative: try cumulative())
+            var model = JournalModel(baseline: try baselineInfo(), checks: checks, cumulative: try cumulative())
+            if !earlier.isEmpty {
+                model.earlier = earlier.enumerated().map { JournalEntry(number: $0.offset + 1, check: $0.element) }
+            }
+            return model
         }
 
         func renderLog() throws -> String {

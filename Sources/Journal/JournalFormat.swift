@@ -79,6 +79,11 @@ enum JournalFormat {
             "entry_count": model.entries.count,
             "other_commits": model.otherCommits,
             "has_other_commits": model.otherCommits > 0,
+            "other_commits_sentence": model.otherCommits == 1
+                ? "1 other commit since the baseline is not an optimization and has no entry."
+                : "\(model.otherCommits) other commits since the baseline are not optimizations and have no entry.",
+            "has_earlier": !(model.earlier ?? []).isEmpty,
+            "earlier": (model.earlier ?? []).map(entryContext),
             "flagged_count": model.entries.filter { !$0.flags.isEmpty }.count,
         ]
         if let b = model.baseline { context["baseline"] = baselineContext(b) }

@@ -12,6 +12,9 @@ public struct JournalModel: Codable, Sendable, Equatable {
     public var summary: JournalSummary?
     /// Commits in the range that are not journal entries (support commits, merges).
     public var otherCommits: Int
+    /// Optimizations made before the newest baseline (after an earlier one), judged against the baseline
+    /// they were made on; nil when there are none. A new baseline never makes entries vanish.
+    public var earlier: [JournalEntry]?
 
     public init(baseline: JournalBaseline?, entries: [JournalEntry], summary: JournalSummary?, otherCommits: Int) {
         self.baseline = baseline
@@ -33,7 +36,7 @@ public struct JournalModel: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case baseline, entries, summary
+        case baseline, entries, summary, earlier
         case otherCommits = "other_commits"
     }
 }

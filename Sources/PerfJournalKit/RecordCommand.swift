@@ -12,10 +12,14 @@ public enum RecordCommand {
     /// Stores results produced elsewhere (CI, a saved file) on `revision`.
     public static func run(
         at path: String, revision: String, resultsPath: String, format: ResultFormat?, baseline: Bool,
-        tests: TestOutcome.Status?, output: OutputStream
+        tests: TestOutcome.Status?, force: Bool? = nil, output: OutputStream
     ) throws {
         let workspace = try Workspace.open(at: path)
         let commit = try workspace.resolve(revision)
+        // `record --baseline` is a new baseline too (`baseline` checked already: force is nil then).
+        if baseline, let force {
+            try BaselineCommand.checkReplacement(of: commit, in: workspace, force: force, output: FileOutput.standardError)
+        }
         let run = try Measurement.recorded(
             commit, in: workspace, resultsPath: resultsPath, format: format, baseline: baseline, tests: tests)
         try workspace.store.append(run, to: commit)

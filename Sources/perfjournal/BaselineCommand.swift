@@ -10,7 +10,12 @@ struct BaselineCommand: ParsableCommand {
         discussion: """
             Save the baseline before changing anything: later runs are compared against it. Measuring runs the \
             config's commands, so the config must be trusted (`perfjournal trust`; exit 10 otherwise); storing \
-            a result file with --results runs nothing.
+            a result file with --results runs nothing. \
+            A second baseline \
+            says which one it replaces; when optimizations made since the old baseline would leave the journal \
+            (they stay in the log, under "before the new baseline"), it needs --force. Later optimizations are \
+            judged from the newest baseline that is their ancestor. `baseline --drop REV` undoes a baseline: \
+            its runs stay, as ordinary runs.
             """)
 
     @OptionGroup var repository: RepositoryOptions
@@ -23,13 +28,20 @@ struct BaselineCommand: ParsableCommand {
             "Measure it this many times, to learn this machine's noise as `calibrate` does (the first run is the baseline).",
             valueName: "n"))
     var runs: Int = 1
+    @Flag(help: "Replace the current baseline even though optimizations would leave the journal.") var force = false
+    @Option(help: ArgumentHelp("Undo the baseline stored on this commit (its runs stay, as ordinary runs).", valueName: "rev"))
+    var drop: String?
 
     func run() throws {
         Interruption.install()
         try execute {
-            try PerfJournalKit.BaselineCommand.run(
-                at: repository.directory, revision: revision, resultsPath: results, format: format, runs: runs,
-                output: FileOutput.standardOutput, progress: FileOutput.standardError)
+            if let drop {
+                try PerfJournalKit.BaselineCommand.drop(at: repository.directory, revision: drop, output: FileOutput.standardOutput)
+            } else {
+                try PerfJournalKit.BaselineCommand.run(
+                    at: repository.directory, revision: revision, resultsPath: results, format: format, runs: runs, force: force,
+                    output: FileOutput.standardOutput, progress: FileOutput.standardError)
+            }
         }
     }
 }

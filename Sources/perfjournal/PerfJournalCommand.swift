@@ -25,6 +25,27 @@ struct PerfJournalCommand: ParsableCommand {
             HookCommand.self,
         ]
     )
+
+    /// `-C <path>` is an option of every subcommand; like git, it may also come before the subcommand
+    /// (`perfjournal -C dir status`), where it is moved to.
+    static func main() {
+        self.main(Self.movingDirectoryOption(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    static func movingDirectoryOption(_ arguments: [String]) -> [String] {
+        var rest = arguments
+        var moved: [String] = []
+        while rest.count >= 2, rest[0] == "-C" {
+            moved += rest[0...1]
+            rest.removeFirst(2)
+        }
+        guard !moved.isEmpty, !rest.isEmpty else { return arguments }
+        // After the subcommand's name (and a group's subcommand: `daemon start`).
+        var at = 1
+        if rest[0] == "daemon", rest.count > 1, !rest[1].hasPrefix("-") { at = 2 }
+        rest.insert(contentsOf: moved, at: at)
+        return rest
+    }
 }
 
 /// Options every repository command takes.

@@ -55,8 +55,9 @@ import Testing
         #expect((runs[0]["results"] as? [Any])?.count == 4)
         #expect((runs[0]["tests"] as? [String: Any])?["status"] as? String == "passed")
         #expect(runs[0]["commit"] as? String == (try repo.head()))
+        // Relative to the git dir: the note travels to clones where an absolute path means nothing.
         let log = try #require(runs[0]["log"] as? String)
-        #expect(FileManager.default.fileExists(atPath: log))
+        #expect(FileManager.default.fileExists(atPath: repo.root + "/.git/" + log))
 
         let human = try repo.perfjournal("show")
         #expect(human.stdout.contains("test_sample.py::test_sort[100]"))
