@@ -129,6 +129,25 @@ public struct Checklist: Codable, Sendable, Equatable {
         return Item(key: rule.rawValue, title: title, status: status, summary: summary, evidence: failing + unknown)
     }
 
+    /// The checklist for a terminal: plain text, no Markdown escapes, at most `limit` commits per item
+    /// (0: all), the rest counted.
+    public func text(limit: Int) -> String {
+        var lines: [String] = []
+        for item in items {
+            lines.append("\(item.status.mark) \(item.title): \(item.summary)")
+            let shown = limit > 0 ? Array(item.evidence.prefix(limit)) : item.evidence
+            for e in shown {
+                let commit = e.commit.map { String($0.prefix(7)) + " " } ?? ""
+                let subject = e.subject.isEmpty ? "" : e.subject + ": "
+                lines.append("    \(commit)\(subject)\(e.reason)")
+            }
+            if shown.count < item.evidence.count {
+                lines.append("    … \(item.evidence.count - shown.count) more (--limit 0 lists all)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     func context() -> [String: Any] {
         [
             "passed": passed,

@@ -149,7 +149,14 @@ public enum Journal {
                         : "\(logPath) in the working tree differs from the generated log; \(fix)")
                 }
             }
-            guard let committed else { return .stale("\(logPath) is not committed; \(fix)") }
+            let written = (try? String(contentsOfFile: workspace.root + "/" + logPath, encoding: .utf8)) == rendered
+            guard let committed else {
+                // Right after `log --write` the file is current: what is left is to commit it.
+                return .stale(written ? "\(logPath) is written but not committed; commit it" : "\(logPath) is not committed; \(fix)")
+            }
+            if committed != rendered && written {
+                return .stale("\(logPath) in HEAD is older than the generated log, which is written; commit it")
+            }
             if committed != rendered {
                 return .stale("\(logPath) in HEAD differs from the generated log; \(fix)")
             }
@@ -206,15 +213,18 @@ public enum Journal {
         return true
     }
 
-    /// Prints the checklist. Returns false when an item fails (exit 1).
+    /// Prints the checklist: plain text for a terminal (at most `limit` commits per item), Markdown
+    /// from the template (escaped for Markdown only then), or JSON. Returns false when an item fails (exit 1).
     @discardableResult
-    public static func checklist(at path: String, json: Bool, output: OutputStream) throws -> Bool {
+    public static func checklist(at path: String, json: Bool, markdown: Bool = false, limit: Int = 10, output: OutputStream) throws -> Bool {
         let session = try Session(workspace: try Workspace.open(at: path))
         let checklist = try session.checklist(rendered: try session.renderLog())
         if json {
             output.write(try JSONText.encode(checklist))
-        } else {
+        } else if markdown {
             output.write(session.templates.render(.checklist, checklist.context()))
+        } else {
+            output.write(checklist.text(limit: limit))
         }
         return checklist.passed
     }

@@ -34,7 +34,7 @@ public enum ImportCommand {
             let info = try workspace.commit(commit)
             let run = Run(
                 id: id, source: .import, baseline: false, commit: commit.hex, tree: info.tree.hex,
-                time: saved.time ?? Timestamp.iso8601(Date()), machine: machine(of: saved.path), bench: nil,
+                time: saved.time.map { Timestamp.normalized($0) ?? $0 } ?? Timestamp.iso8601(Date()), machine: machine(of: saved.path), bench: nil,
                 format: saved.results.format, results: saved.results.benchmarks, problems: saved.results.problems,
                 tests: nil, log: nil)
             let before = try workspace.store.note(at: commit)?.runs.count ?? 0

@@ -39,7 +39,7 @@ public enum RunCommand {
             // (perhaps while we waited for the lock) is reported, not repeated.
             if revisions.isEmpty, !baseline, let existing = try ownRun(of: commit, in: workspace) {
                 jobs.finish(decision, stored: true)
-                output.line(RunSummary.oneLine(existing, commit: commit) + " (already measured; `perfjournal run HEAD` measures again)")
+                output.line("nothing to do: \(commit.short) is already measured (\(RunSummary.details(existing))); `perfjournal run HEAD` measures again")
                 continue
             }
             let runID: String? = if case .measure(let id, _) = decision { id } else { nil }

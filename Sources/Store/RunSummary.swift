@@ -3,7 +3,12 @@ import Git
 /// Short human summaries of runs, shared by every command that reports one.
 package enum RunSummary {
     package static func oneLine(_ run: Run, commit: ObjectID) -> String {
-        var parts = ["\(run.baseline ? "baseline" : "run") stored on \(commit.short)", "\(run.results.count) benchmark\(run.results.count == 1 ? "" : "s")"]
+        "\(run.baseline ? "baseline" : "run") stored on \(commit.short), " + details(run)
+    }
+
+    /// "4 benchmarks, tests passed (12 passed)".
+    package static func details(_ run: Run) -> String {
+        var parts = ["\(run.results.count) benchmark\(run.results.count == 1 ? "" : "s")"]
         parts.append(testsText(run.tests))
         if !run.problems.isEmpty { parts.append("\(run.problems.count) problem\(run.problems.count == 1 ? "" : "s") reported") }
         return parts.joined(separator: ", ")

@@ -55,7 +55,11 @@ package struct Sides {
         guard let workspace else {
             throw PerfJournalError(.resultFile, file: spec, "no such file, and not in a git repository to read it as a revision")
         }
-        let commit = try workspace.resolve(spec)
+        let commit: ObjectID
+        do { commit = try workspace.resolve(spec) } catch let error as PerfJournalError where error.message.hasPrefix("unknown revision") {
+            // `compare` takes files and revisions alike: a mistyped path is neither.
+            throw PerfJournalError(.repository, file: spec, "no such file or revision")
+        }
         guard let note = try workspace.store.note(at: commit), let latest = note.runs.last else {
             throw PerfJournalError(.notMeasured, file: workspace.root, "\(spec) (\(commit.short)) has no stored runs (`perfjournal run \(spec)`)")
         }

@@ -15,6 +15,17 @@ package enum Timestamp {
         return formatter.date(from: text)
     }
 
+    /// Another tool's ISO 8601 time ("2026-11-29T13:06:03.546401+00:00", or without an offset, meaning
+    /// UTC) in perfjournal's one form, "2026-11-29T13:06:03Z"; nil when it is not such a time.
+    package static func normalized(_ text: String) -> String? {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        if let dot = t.firstIndex(of: "."), let end = t[dot...].dropFirst().firstIndex(where: { !$0.isNumber }) ?? Optional(t.endIndex) {
+            t.removeSubrange(dot..<end)
+        }
+        let hasZone = t.hasSuffix("Z") || t.dropFirst(19).contains("+") || t.dropFirst(19).contains("-")
+        return date(iso8601: hasZone ? t : t + "Z").map(iso8601)
+    }
+
     /// "20261129T170312", for file names.
     package static func compact(_ date: Date) -> String {
         iso8601(date).filter { $0 != "-" && $0 != ":" && $0 != "Z" }

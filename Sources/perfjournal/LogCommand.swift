@@ -7,9 +7,11 @@ struct LogCommand: ParsableCommand {
         commandName: "log",
         abstract: "Print, write or check the progress log, regenerated from the commits and their runs.",
         discussion: """
-            The log is a function of the history alone: the same commits and runs always give the same bytes,
+            The log is a function of the history alone: the same commits and runs always give the same bytes, \
             and commits that change only the log file are left out, so committing it does not make it stale.
+
             Templates: Templates/log.mustache, overridden by .perfjournal/templates/log.mustache.
+
             --check exits 1 when the log in HEAD's tree or in the working tree differs from the generated one.
             """)
 

@@ -21,6 +21,19 @@ import Testing
         #expect(notes.stdout.isEmpty, "notes were written: \(notes.stdout)", sourceLocation: sourceLocation)
     }
 
+    /// A benchmark that fails is a result (issue 15): one failed run, no results, never a baseline.
+    static func expectOnlyAFailedRun(_ repo: TestRepository, exitStatus: Int?, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let shown = try repo.git("notes", "--ref=perfjournal", "show", "HEAD")
+        let note = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        let runs = try #require(note["runs"] as? [[String: Any]])
+        #expect(runs.count == 1, sourceLocation: sourceLocation)
+        #expect((runs.first?["results"] as? [Any])?.isEmpty == true, sourceLocation: sourceLocation)
+        #expect(runs.first?["baseline"] as? Bool == false, sourceLocation: sourceLocation)
+        let bench = runs.first?["bench"] as? [String: Any]
+        if let exitStatus { #expect(bench?["exit_status"] as? Int == exitStatus, sourceLocation: sourceLocation) }
+        else { #expect(bench?["timed_out"] as? Bool == true, sourceLocation: sourceLocation) }
+    }
+
     @Test func notARepository() throws {
         let repo = try TestRepository(initialize: false)
         Self.expectOneLineError(try repo.perfjournal("status"), exit: 3, mentioning: ["not a git repository"])
@@ -67,7 +80,7 @@ import Testing
         let repo = try Self.repo(bench: "echo boom >&2; exit 3")
         let result = try repo.perfjournal("baseline")
         Self.expectOneLineError(result, exit: 6, mentioning: ["status 3", ".log"])
-        try Self.expectNoNotes(repo)
+        try Self.expectOnlyAFailedRun(repo, exitStatus: 3)
     }
 
     @Test func hangingBenchmarkCommandTimesOut() throws {
@@ -76,7 +89,7 @@ import Testing
         let result = try repo.perfjournal("baseline")
         #expect(Date().timeIntervalSince(started) < 30)
         Self.expectOneLineError(result, exit: 7, mentioning: ["timed out"])
-        try Self.expectNoNotes(repo)
+        try Self.expectOnlyAFailedRun(repo, exitStatus: nil)
     }
 
     @Test func malformedJSONFromTheBenchmark() throws {

@@ -98,7 +98,7 @@ import Glibc
         let required = try repo.perfjournal("check", "HEAD", "--require-runs", "--json")
         #expect(required.status == 1)
         #expect(Self.rule(try Self.json(required.stdout), "tests").reason.hasPrefix("no run yet"))
-        let withKey = try repo.read(".perfjournal.toml").replacingOccurrences(of: "[rules]\n", with: "[rules]\nrequire_runs = true\n")
+        let withKey = try repo.read(".perfjournal.toml").replacingOccurrences(of: "require_runs = false", with: "require_runs = true")
         try #require(withKey.contains("require_runs = true"))
         try repo.write(".perfjournal.toml", withKey)
         let keyed = try repo.perfjournal("check", "HEAD")

@@ -90,6 +90,16 @@ public struct JobRunner {
             Journal.autoWriteIfConfigured(workspace: workspace, progress: progress)
             return .reused(commit: hex, from: from.hex)
         }
+        if let (run, from) = try RunReuse.logOnlyRun(commit: commit, info: info, logPath: config.log.path, in: workspace) {
+            // Committing the regenerated progress log changes nothing the benchmarks see.
+            var copy = run
+            copy.baseline = false
+            copy.id = runID
+            copy.tree = info.tree.hex
+            try workspace.store.append(copy, to: commit)
+            queue.remove(entry.path)
+            return .reused(commit: hex, from: from.hex)
+        }
         do {
             // A crashed benchmark is stored as a failed run (the rules fail it), unless we are stopping.
             let run = try Measurement.measure(
@@ -162,6 +172,17 @@ package enum RunReuse {
             }
         }
         return nil
+    }
+
+    /// When `commit` changes nothing but the progress log: its parent's run of the parent's own code
+    /// (the log file is not benchmarked), and the parent.
+    static func logOnlyRun(commit: ObjectID, info: Commit, logPath: String, in workspace: Workspace) throws -> (Run, ObjectID)? {
+        guard info.parents.count == 1, let parent = info.parents.first else { return nil }
+        let files = try workspace.repository.diff(commit: commit, linesWanted: false)
+        guard !files.isEmpty, files.allSatisfy({ $0.path == logPath && $0.oldPath == logPath }) else { return nil }
+        let parentTree = try workspace.commit(parent).tree
+        guard let run = try workspace.store.note(at: parent)?.runs(ofTree: parentTree).last(where: { !$0.failed }) else { return nil }
+        return (run, parent)
     }
 
     /// Does the note hold a successful run of this very tree (measured here or reused)?
