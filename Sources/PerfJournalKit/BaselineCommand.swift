@@ -58,9 +58,13 @@ extension BaselineCommand {
             let names = leaving.prefix(5).map(\.short).joined(separator: ", ") + (leaving.count > 5 ? ", …" : "")
             throw PerfJournalError(
                 .usage,
-                "a baseline at \(commit.short) replaces the baseline at \(current.commit.short) (\(subject)): \(Display.count(leaving.count, "optimization")) (\(names)) would leave the journal and be listed only as \"before the new baseline\"; pass --force to do it, or choose a later commit")
+                "a baseline at \(commit.short) replaces the baseline at \(current.commit.short) (\(subject)): \(Display.count(leaving.count, "optimization")) (\(names)) would leave the journal and be listed only as \"before the new baseline\"; pass --force to do it, or choose a later commit"
+            )
         }
-        let moved = leaving.isEmpty ? "" : "; \(Display.count(leaving.count, "optimization")) before it \(leaving.count == 1 ? "is" : "are") now listed as \"before the new baseline\" (undo: `perfjournal baseline --drop \(commit.short)`)"
+        let moved =
+            leaving.isEmpty
+            ? ""
+            : "; \(Display.count(leaving.count, "optimization")) before it \(leaving.count == 1 ? "is" : "are") now listed as \"before the new baseline\" (undo: `perfjournal baseline --drop \(commit.short)`)"
         output.line("replaces the baseline at \(current.commit.short) (\(subject))\(moved)")
     }
 
@@ -75,7 +79,8 @@ extension BaselineCommand {
         }
         let history = try History(workspace: workspace)
         let now = try history.baseline(at: try workspace.head())
-        output.line("dropped the baseline at \(commit.short) (its runs stay as ordinary runs); "
-            + (now.map { "the baseline is \($0.commit.short) again" } ?? "there is no baseline now"))
+        output.line(
+            "dropped the baseline at \(commit.short) (its runs stay as ordinary runs); "
+                + (now.map { "the baseline is \($0.commit.short) again" } ?? "there is no baseline now"))
     }
 }

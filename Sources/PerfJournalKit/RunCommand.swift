@@ -125,9 +125,10 @@ extension RunCommand {
     public static func clearFailed(at path: String, output: OutputStream) throws {
         let workspace = try Workspace.open(at: path)
         let commits = JobQueue(workspace: workspace).clearFailed()
-        output.line(commits.isEmpty
-            ? "no failed jobs"
-            : "cleared \(commits.count) failed job\(commits.count == 1 ? "" : "s"): \(commits.map { String($0.prefix(7)) }.joined(separator: " "))")
+        output.line(
+            commits.isEmpty
+                ? "no failed jobs"
+                : "cleared \(commits.count) failed job\(commits.count == 1 ? "" : "s"): \(commits.map { String($0.prefix(7)) }.joined(separator: " "))")
     }
 
     /// `perfjournal run --retry-failed`: puts failed jobs back in the queue; a running daemon takes them,

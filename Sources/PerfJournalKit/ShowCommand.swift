@@ -15,9 +15,11 @@ public enum ShowCommand {
         let note = try workspace.store.note(at: commit)
         // Only successful runs of the commit's own tree measure it; the rest is shown as history.
         let counted = note?.runs(ofTree: info.tree).contains { !$0.failed } ?? false
-        let notMeasured = PerfJournalError(.notMeasured, file: workspace.root, counted || note?.runs.isEmpty == false
-            ? "\(revision) (\(commit.short)) has no run of its own code yet (run `perfjournal run \(revision)`)"
-            : "\(revision) (\(commit.short)) has no stored runs (run `perfjournal run \(revision)`)")
+        let notMeasured = PerfJournalError(
+            .notMeasured, file: workspace.root,
+            counted || note?.runs.isEmpty == false
+                ? "\(revision) (\(commit.short)) has no run of its own code yet (run `perfjournal run \(revision)`)"
+                : "\(revision) (\(commit.short)) has no stored runs (run `perfjournal run \(revision)`)")
         if json {
             let view = ShowJSON(commit: commit.hex, subject: info.subject, schema: note?.schema ?? Note.currentSchema, runs: note?.runs ?? [])
             output.write(try JSONText.encode(view))
@@ -31,14 +33,16 @@ public enum ShowCommand {
         }
         for (index, run) in note.runs.enumerated() {
             output.line()
-            output.write(describe(
-                run, index: index + 1, of: note.runs.count, commit: commit, tree: info.tree, stateDirectory: workspace.stateDirectory))
+            output.write(
+                describe(
+                    run, index: index + 1, of: note.runs.count, commit: commit, tree: info.tree, stateDirectory: workspace.stateDirectory))
         }
         if !counted {
             output.line()
-            output.line(note.runs.contains { $0.tree == info.tree.hex }
-                ? "not measured: the benchmark failed at this commit (run `perfjournal run \(revision)` to try again)"
-                : "not measured: no run of this commit's code yet (run `perfjournal run \(revision)`)")
+            output.line(
+                note.runs.contains { $0.tree == info.tree.hex }
+                    ? "not measured: the benchmark failed at this commit (run `perfjournal run \(revision)` to try again)"
+                    : "not measured: no run of this commit's code yet (run `perfjournal run \(revision)`)")
             throw notMeasured
         }
     }
@@ -54,7 +58,8 @@ public enum ShowCommand {
         if run.tree != tree.hex {
             lines.append("  copied from \(String(run.commit.prefix(7))), an earlier version of this code; not counted")
         } else if run.commit != commit.hex {
-            lines.append("  measured on \(String(run.commit.prefix(7))), the same code (the note followed an amend or rebase, or only the progress log changed)")
+            lines.append(
+                "  measured on \(String(run.commit.prefix(7))), the same code (the note followed an amend or rebase, or only the progress log changed)")
         }
         lines.append("  machine: \(run.machine.id) (\(run.machine.hostname), \(run.machine.cpu), \(run.machine.cores) cores)")
         if let bench = run.bench {

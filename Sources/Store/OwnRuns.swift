@@ -22,7 +22,8 @@ extension Run {
     /// Why a failed run failed, with its log when the file is here.
     public func failureText(stateDirectory: String) -> String {
         guard let bench else { return "the benchmark failed" }
-        var text = bench.timedOut
+        var text =
+            bench.timedOut
             ? "the benchmark command timed out after \(Int(bench.duration.rounded())) s"
             : "the benchmark command exited with status \(bench.exitStatus)"
         if let log = RunLog.resolved(log, stateDirectory: stateDirectory) { text += "; log: \(log)" }

@@ -30,8 +30,11 @@ import Testing
         #expect((runs.first?["results"] as? [Any])?.isEmpty == true, sourceLocation: sourceLocation)
         #expect(runs.first?["baseline"] as? Bool == false, sourceLocation: sourceLocation)
         let bench = runs.first?["bench"] as? [String: Any]
-        if let exitStatus { #expect(bench?["exit_status"] as? Int == exitStatus, sourceLocation: sourceLocation) }
-        else { #expect(bench?["timed_out"] as? Bool == true, sourceLocation: sourceLocation) }
+        if let exitStatus {
+            #expect(bench?["exit_status"] as? Int == exitStatus, sourceLocation: sourceLocation)
+        } else {
+            #expect(bench?["timed_out"] as? Bool == true, sourceLocation: sourceLocation)
+        }
     }
 
     @Test func notARepository() throws {

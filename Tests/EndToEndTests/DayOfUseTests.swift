@@ -73,7 +73,8 @@ import Glibc
         let repo = try Self.project()
         var config = try repo.read(".perfjournal.toml")
         config = config.replacingOccurrences(
-            of: "command = \"true\"", with: "command = \"echo AttributeError: no attribute >&2; exit 1\"", options: [], range: config.range(of: "command = \"true\""))
+            of: "command = \"true\"", with: "command = \"echo AttributeError: no attribute >&2; exit 1\"", options: [],
+            range: config.range(of: "command = \"true\""))
         try repo.write(".perfjournal.toml", config)
         try #require(try repo.perfjournal("trust").status == 0)
         try repo.commit("chore: the real bench command")

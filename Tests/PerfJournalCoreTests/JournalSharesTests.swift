@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Journal
 
 /// Issue 15, item 4: the log's shares of the total must add up (three optimizations once summed to 80%).
