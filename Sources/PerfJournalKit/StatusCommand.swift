@@ -137,7 +137,8 @@ public enum StatusCommand {
             let history = try History(workspace: workspace)
             let (baseline, since) = try history.baselineAndCommitsSince(head: head)
             // Only runs of a commit's own code count (a run an amend copied over is history).
-            let measured = try since.filter { try history.isMeasured($0) }
+            // Newest first: a note that cannot be read is met where it matters most (and reported).
+            let measured = Array(try since.reversed().filter { try history.isMeasured($0) }.reversed())
             let measuredSet = Set(measured)
             let unmeasured = since.filter { !measuredSet.contains($0) }
             // Before `init` there is nothing to judge with: say what to do first.
