@@ -3,6 +3,7 @@ import Foundation
 import Git
 import Results
 import Rules
+import Runner
 import Store
 import Support
 
@@ -17,6 +18,8 @@ public enum BaselineCommand {
     ) throws {
         if runs > 1 && resultsPath != nil { throw PerfJournalError(.usage, "--runs measures the commit; it cannot go with --results") }
         let workspace = try Workspace.open(at: path)
+        // An untrusted config is the first thing to say (measuring would refuse anyway).
+        if resultsPath == nil { try TrustGate.require(workspace, try workspace.config(), for: "baseline") }
         try checkReplacement(of: try workspace.resolve(revision), in: workspace, force: force, output: progress)
         if let resultsPath {
             try RecordCommand.run(

@@ -200,6 +200,7 @@ import Glibc
         let bench = try #require(config.split(separator: "\n").first { $0.hasPrefix("command = \"cp ") })
         config = config.replacingOccurrences(of: String(bench), with: "command = \"sleep 300 & echo $! > '\(pidFile)'; wait\"")
         try repo.write(".perfjournal.toml", config)
+        try #require(try repo.perfjournal("trust").status == 0)
         try repo.commit("chore: a slow benchmark")
 
         let process = Process()
