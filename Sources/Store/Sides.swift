@@ -60,9 +60,11 @@ package struct Sides {
             // `compare` takes files and revisions alike: a mistyped path is neither.
             throw PerfJournalError(.repository, file: spec, "no such file or revision")
         }
-        guard let note = try workspace.store.note(at: commit), let latest = note.runs.last else {
+        // A failed measurement (the benchmark crashed) has nothing to compare.
+        guard var note = try workspace.store.note(at: commit), let latest = note.runs.last else {
             throw PerfJournalError(.notMeasured, file: workspace.root, "\(spec) (\(commit.short)) has no stored runs (`perfjournal run \(spec)`)")
         }
+        note.runs.removeAll { $0.failed }
         let tree = try workspace.commit(commit).tree
         var runs = note.runs(on: machine ?? latest.machine.id, tree: tree)
         if runs.isEmpty, let own = note.runs.last(where: { $0.tree == tree.hex }) {
