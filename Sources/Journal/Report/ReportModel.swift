@@ -250,7 +250,7 @@ extension ReportModel {
 
         // The baseline's values: from its own runs even when the range starts after it.
         var baselineValues: [String: Double] = [:]
-        if let baseline {
+        if baseline != nil {
             let runs = try session.baselineRuns()
             for (name, estimate) in Self.values(of: runs) { baselineValues[name] = exp(estimate.log) }
         }
