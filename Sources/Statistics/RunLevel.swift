@@ -171,6 +171,28 @@ public struct NoiseModel: Sendable, Equatable {
     }
 }
 
+extension NoiseModel {
+    /// What repeated runs teach: `trees` holds, for each tree measured more than once on one machine, its
+    /// runs as log run values by benchmark. The one place both the store's learner and the replays of
+    /// recorded runs turn runs into spreads.
+    public static func learned(fromTrees trees: [[[String: Double]]]) -> NoiseModel {
+        var groups: [String: [[Double]]] = [:]
+        for runs in trees where runs.count > 1 {
+            var perBenchmark: [String: [Double]] = [:]
+            for run in runs { for (name, value) in run { perBenchmark[name, default: []].append(value) } }
+            for (name, values) in perBenchmark where values.count > 1 { groups[name, default: []].append(values) }
+        }
+        return NoiseModel(byBenchmark: groups.compactMapValues { LearnedSpread.estimate(groups: $0) })
+    }
+
+    /// One run's log run value of each benchmark (the first of a repeated name).
+    public static func runValues(_ results: [BenchmarkResult]) -> [String: Double] {
+        Dictionary(
+            results.compactMap { result in RunLevel.value(of: result).map { (result.name, $0.log) } },
+            uniquingKeysWith: { first, _ in first })
+    }
+}
+
 /// The run-level comparison of one benchmark (or the composite): before's and after's run values,
 /// a t statistic on the difference of their means on the log scale.
 public enum RunLevelTest {

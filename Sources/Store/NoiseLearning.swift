@@ -55,13 +55,7 @@ final class NoiseLearner {
                 if seen.insert(run.id).inserted { byTree[run.tree, default: []].append(run) }
             }
         }
-        var groups: [String: [[Double]]] = [:]
-        for runs in byTree.values where runs.count > 1 {
-            var perBenchmark: [String: [Double]] = [:]
-            for run in runs { for (name, value) in run.values { perBenchmark[name, default: []].append(value) } }
-            for (name, values) in perBenchmark where values.count > 1 { groups[name, default: []].append(values) }
-        }
-        let model = NoiseModel(byBenchmark: groups.compactMapValues { LearnedSpread.estimate(groups: $0) })
+        let model = NoiseModel.learned(fromTrees: byTree.values.map { $0.map(\.values) })
         models[machine] = model
         return model
     }
@@ -75,9 +69,7 @@ final class NoiseLearner {
         let runs = note.runs.map { run in
             RunValues(
                 id: run.id, tree: run.tree, machine: run.machine.id, disturbed: run.disturbed != nil,
-                values: Dictionary(
-                    run.results.compactMap { result in RunLevel.value(of: result).map { (result.name, $0.log) } },
-                    uniquingKeysWith: { first, _ in first }))
+                values: NoiseModel.runValues(run.results))
         }
         summaries[blob.hex] = runs
         added[blob.hex] = runs

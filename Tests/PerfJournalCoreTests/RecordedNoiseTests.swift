@@ -177,11 +177,7 @@ enum Replay {
 
     /// What `NoiseLearner` would learn from these runs as one tree's group.
     static func learn(_ runs: [RecordedRun]) -> NoiseModel {
-        var groups: [String: [Double]] = [:]
-        for run in runs where run.disturbed == nil {
-            for result in run.results { if let value = RunLevel.value(of: result) { groups[result.name, default: []].append(value.log) } }
-        }
-        return NoiseModel(byBenchmark: groups.compactMapValues { LearnedSpread.estimate(groups: [$0]) })
+        NoiseModel.learned(fromTrees: [runs.filter { $0.disturbed == nil }.map { NoiseModel.runValues($0.results) }])
     }
 
     static func directional(_ comparison: Comparison) -> Bool {
