@@ -95,10 +95,22 @@ public enum Journal {
 
         func model() throws -> JournalModel {
             var model = JournalModel(baseline: try baselineInfo(), checks: checks, cumulative: try cumulative())
+            model.entries = withWhereTimeWent(model.entries)
             if !earlier.isEmpty {
                 model.earlier = earlier.enumerated().map { JournalEntry(number: $0.offset + 1, check: $0.element) }
             }
             return model
+        }
+
+        /// The entries with what their profiles say (see `WhereTimeWent`).
+        func withWhereTimeWent(_ entries: [JournalEntry]) -> [JournalEntry] {
+            var profiles = WhereTimeWent.ProfileCache(repository: workspace.repository)
+            guard profiles.any else { return entries }
+            return entries.map { entry in
+                var entry = entry
+                entry.whereTimeWent = WhereTimeWent.of(entry, history: history, repository: workspace.repository, profiles: &profiles)
+                return entry
+            }
         }
 
         func renderLog() throws -> String {
@@ -295,11 +307,13 @@ package enum ChecklistCache {
         let config = try workspace.config()
         let head = (try? workspace.head())?.hex ?? "unborn"
         let notes = (try? workspace.repository.referenceTarget(NoteStore.ref))??.hex ?? "none"
+        // The rendered log shows what the profiles say, so whether it is up to date depends on them too.
+        let profiles = (try? workspace.repository.referenceTarget(ProfileStore.ref))??.hex ?? "none"
         let logPath = workspace.root + "/" + config.log.path
         let attributes = try? FileManager.default.attributesOfItem(atPath: logPath)
         let logState = attributes.map { "\(($0[.size] as? Int) ?? 0)-\((($0[.modificationDate] as? Date)?.timeIntervalSince1970) ?? 0)" } ?? "absent"
         // Unmeasured commits are judged against this machine's baselines.
         let machine = MachineFingerprint.current().id
-        return [head, notes, config.contentHash, logState, machine].joined(separator: " ")
+        return [head, notes, profiles, config.contentHash, logState, machine].joined(separator: " ")
     }
 }

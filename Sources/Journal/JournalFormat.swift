@@ -124,6 +124,9 @@ enum JournalFormat {
             "flags": e.flags.map { ["label": $0.label, "kind": $0.kind.rawValue, "reason": MarkdownEscape.inline($0.reason)] },
             "flag_labels": e.flags.map(\.label).joined(separator: ", "),
         ]
+        let evidence = whereTimeWentLines(e.whereTimeWent, benchmarkNames: e.comparison?.benchmarks.map(\.name) ?? [])
+        context["where_time_went"] = evidence
+        context["has_where_time_went"] = !evidence.isEmpty
         if let r = e.reference { context["reference"] = short(r) }
         if let g = geometricMean(e.comparison) { context["geomean"] = g }
         if let c = e.comparison {

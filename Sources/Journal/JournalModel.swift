@@ -120,6 +120,9 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var comparison: Comparison?
     public var tests: Tests
     public var flags: [JournalFlag]
+    /// What the profiles say the change did; nil (absent from the JSON) unless the commit and its
+    /// reference both have a profile and a changed benchmark or peak memory has something to show.
+    public var whereTimeWent: WhereTimeWent?
 
     public init(number: Int, check: CommitCheck) {
         self.number = number
@@ -166,6 +169,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case number, commit, subject, title, body, measured, reference, comparison, tests, flags
+        case whereTimeWent = "where_time_went"
     }
 }
 

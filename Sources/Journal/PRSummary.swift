@@ -94,6 +94,7 @@ public struct PRSummary: Codable, Sendable, Equatable {
         for check in checks where check.kind == .optimization {
             entries.append(JournalEntry(number: entries.count + 1, check: check))
         }
+        entries = session.withWhereTimeWent(entries)
         let rendered = try session.renderLog()
         // The checklist of the PR's commits, not of the whole journal.
         let checklist = Checklist(
@@ -235,6 +236,7 @@ public struct PRSummary: Codable, Sendable, Equatable {
                 return c
             },
             "has_entries": !entries.isEmpty,
+            "has_where_time_went": entries.contains { $0.whereTimeWent != nil },
             "entry_count": entries.count,
             "checklist": checklist.context(),
             "warnings": warnings.map { w -> [String: Any] in

@@ -85,22 +85,13 @@ public enum ProfileCommand {
 
     static func share(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
 
-    static func memory(_ bytes: Int) -> String {
-        let b = Double(bytes)
-        let kib = 1024.0, mib = kib * 1024, gib = mib * 1024
-        if b >= gib { return String(format: "%.1f GiB", b / gib) }
-        if b >= mib { return String(format: "%.1f MiB", b / mib) }
-        if b >= kib { return String(format: "%.1f KiB", b / kib) }
-        return "\(bytes) B"
-    }
-
     static func text(commit: ObjectID, run: Run, profile: RunProfile, top: Int) -> String {
         var out = "profile of \(commit.short) (run \(run.id.prefix(8)), \(run.time)\(profile.python.map { ", Python \($0)" } ?? ""))\n"
         for b in profile.benchmarks {
             var facts: [String] = []
             if let total = b.totalSeconds { facts.append("\(Display.seconds(total)) a call under the profiler") }
             if let loops = b.loops { facts.append("\(loops) loop\(loops == 1 ? "" : "s")") }
-            if let peak = b.peakMemoryBytes { facts.append("peak memory \(memory(peak))") }
+            if let peak = b.peakMemoryBytes { facts.append("peak memory \(Display.bytes(peak))") }
             out += "\n\(b.name): \(facts.joined(separator: ", "))\n"
             guard b.hasFunctions else { out += "  (no function profile)\n"; continue }
             let loops = Double(max(1, b.loops ?? 1))
@@ -123,7 +114,7 @@ public enum ProfileCommand {
         for b in diff.benchmarks {
             let totals = [b.before?.totalSeconds, b.after?.totalSeconds].map { $0.map(Display.seconds) ?? "–" }
             out += "\n\(b.name): \(totals[0]) → \(totals[1]) a call under the profiler"
-            if let a = b.before?.peakMemoryBytes, let c = b.after?.peakMemoryBytes { out += ", peak memory \(memory(a)) → \(memory(c))" }
+            if let a = b.before?.peakMemoryBytes, let c = b.after?.peakMemoryBytes { out += ", peak memory \(Display.bytes(a)) → \(Display.bytes(c))" }
             out += "\n"
             var rows = [["change", "cum before", "cum after", "function"]]
             for f in b.functions.prefix(top) {

@@ -22,6 +22,16 @@ public enum Display {
         return "\(significant(v)) s"
     }
 
+    /// Bytes in binary units: "512 B", "64.0 KiB", "12.3 MiB".
+    public static func bytes(_ bytes: Int) -> String {
+        let b = Double(bytes)
+        let kib = 1024.0, mib = kib * 1024, gib = mib * 1024
+        if abs(b) >= gib { return String(format: "%.1f GiB", b / gib) }
+        if abs(b) >= mib { return String(format: "%.1f MiB", b / mib) }
+        if abs(b) >= kib { return String(format: "%.1f KiB", b / kib) }
+        return "\(bytes) B"
+    }
+
     /// centre ± spread, both in the centre's scale: "12.3 ± 0.4 ms".
     public static func centreSpread(_ centre: Double, _ spread: Double, unit: String) -> String {
         let scaled = value(centre, unit: unit)
