@@ -39,6 +39,8 @@ public struct BenchmarkProfile: Codable, Sendable, Equatable {
     /// Seconds of one call under the profiler (the sum of every function's self time).
     public var totalSeconds: Double?
     public var peakMemoryBytes: Int?
+    /// What measured `peakMemoryBytes`: "tracemalloc" or "memray" (nil in profiles stored before it was recorded).
+    public var peakMemoryTool: String?
     /// Functions left out by the size budget (each under 0.5% of the time cumulatively).
     public var omitted: Int?
     /// The raw dump's file name in the run's directory (`.git/perfjournal/profiles/<run id>/`).
@@ -50,16 +52,18 @@ public struct BenchmarkProfile: Codable, Sendable, Equatable {
         case name, loops, omitted, dump, functions, edges
         case totalSeconds = "total_seconds"
         case peakMemoryBytes = "peak_memory_bytes"
+        case peakMemoryTool = "peak_memory_tool"
     }
 
     public init(
-        name: String, loops: Int?, totalSeconds: Double?, peakMemoryBytes: Int?, omitted: Int? = nil, dump: String? = nil,
-        functions: [ProfiledFunction] = [], edges: [ProfileEdge] = []
+        name: String, loops: Int?, totalSeconds: Double?, peakMemoryBytes: Int?, peakMemoryTool: String? = nil, omitted: Int? = nil,
+        dump: String? = nil, functions: [ProfiledFunction] = [], edges: [ProfileEdge] = []
     ) {
         self.name = name
         self.loops = loops
         self.totalSeconds = totalSeconds
         self.peakMemoryBytes = peakMemoryBytes
+        self.peakMemoryTool = peakMemoryTool
         self.omitted = omitted
         self.dump = dump
         self.functions = functions
@@ -72,6 +76,7 @@ public struct BenchmarkProfile: Codable, Sendable, Equatable {
         loops = try c.decodeIfPresent(Int.self, forKey: .loops)
         totalSeconds = try c.decodeIfPresent(Double.self, forKey: .totalSeconds)
         peakMemoryBytes = try c.decodeIfPresent(Int.self, forKey: .peakMemoryBytes)
+        peakMemoryTool = try c.decodeIfPresent(String.self, forKey: .peakMemoryTool)
         omitted = try c.decodeIfPresent(Int.self, forKey: .omitted)
         dump = try c.decodeIfPresent(String.self, forKey: .dump)
         functions = try c.decodeIfPresent([ProfiledFunction].self, forKey: .functions) ?? []

@@ -70,18 +70,13 @@ public struct ProfileStore {
 
     public static func decode(_ text: String, commit: ObjectID) throws -> ProfileNote {
         do {
-            let note = try JSONDecoder().decode(ProfileNote.self, from: Data(text.utf8))
-            guard note.schema <= ProfileNote.currentSchema else {
-                throw PerfJournalError(
-                    .store, file: ref,
-                    "profile note on \(commit.short) has schema \(note.schema); this perfjournal reads up to \(ProfileNote.currentSchema) (upgrade perfjournal)"
-                )
-            }
-            return note
-        } catch let error as PerfJournalError {
-            throw error
+            return try ProfileNoteReader.read(Data(text.utf8))
+        } catch .newerSchema(let schema) {
+            throw PerfJournalError(
+                .store, file: ref,
+                "profile note on \(commit.short) has schema \(schema); this perfjournal reads up to \(ProfileNote.currentSchema) (upgrade perfjournal)")
         } catch {
-            throw PerfJournalError(.store, file: ref, "profile note on \(commit.short) is not a perfjournal profile note: \(NoteCodec.describe(error))")
+            throw PerfJournalError(.store, file: ref, "profile note on \(commit.short) is not a perfjournal profile note: \(error)")
         }
     }
 
