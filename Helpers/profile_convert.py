@@ -8,10 +8,10 @@ interpreter that wrote them, and never by perfjournal itself.
     profile_convert.py --root DIR --dump FILE --loops N --name NAME [--all]
 
 The manifest is what Helpers/perfjournal_profile.py wrote: one JSON object per line, {"name", "dump",
-"loops", "peak_memory_bytes"}. Output on stdout:
+"loops", "peak_memory_bytes", "peak_memory_tool"}. Output on stdout:
 
     {"python": "3.12.3", "warnings": ["..."], "benchmarks": [{"name", "loops", "peak_memory_bytes",
-     "total_seconds", "omitted", "functions": [[file, name, line, primitive_calls, calls, self_seconds,
+     "peak_memory_tool", "total_seconds", "omitted", "functions": [[file, name, line, primitive_calls, calls, self_seconds,
      cumulative_seconds], ...], "edges": [[caller_index, callee_index, calls, cumulative_seconds], ...]}]}
 
 Seconds are per loop (pytest-benchmark sums the loops into one profile); calls are the totals over all loops.
@@ -146,6 +146,8 @@ def convert_manifest(manifest, root, **options):
             continue
         seen.add(name)
         record = {"name": name, "peak_memory_bytes": entry.get("peak_memory_bytes")}
+        if entry.get("peak_memory_tool"):
+            record["peak_memory_tool"] = entry["peak_memory_tool"]
         dump = entry.get("dump")
         if not dump:
             warnings.append("%s: no profile dump was written" % name)

@@ -94,7 +94,7 @@ def test_missing_and_malformed_dumps_are_warnings(tmp_path):
     bad.write_bytes(b"not a marshal dump")
     manifest = tmp_path / "manifest.jsonl"
     manifest.write_text("\n".join(json.dumps(e) for e in [
-        {"name": "t.py::test_bad", "dump": str(bad), "loops": 1, "peak_memory_bytes": 10},
+        {"name": "t.py::test_bad", "dump": str(bad), "loops": 1, "peak_memory_bytes": 10, "peak_memory_tool": "memray"},
         {"name": "t.py::test_gone", "dump": str(tmp_path / "gone.prof"), "loops": 1, "peak_memory_bytes": None},
         {"name": "t.py::test_none", "dump": None, "loops": None, "peak_memory_bytes": 5},
     ]) + "\nnot json\n")
@@ -102,6 +102,9 @@ def test_missing_and_malformed_dumps_are_warnings(tmp_path):
     assert [b["name"] for b in out["benchmarks"]] == ["t.py::test_bad", "t.py::test_gone", "t.py::test_none"]
     assert all("functions" not in b for b in out["benchmarks"])
     assert out["benchmarks"][0]["peak_memory_bytes"] == 10
+    # The tool that measured the peak goes through; a manifest line without one has none.
+    assert out["benchmarks"][0]["peak_memory_tool"] == "memray"
+    assert "peak_memory_tool" not in out["benchmarks"][2]
     assert len(out["warnings"]) == 4
     assert all("\n" not in w for w in out["warnings"])
     assert pc.convert_manifest(str(tmp_path / "nothing"), "")["warnings"]

@@ -91,7 +91,7 @@ public enum ProfileCommand {
             var facts: [String] = []
             if let total = b.totalSeconds { facts.append("\(Display.seconds(total)) a call under the profiler") }
             if let loops = b.loops { facts.append("\(loops) loop\(loops == 1 ? "" : "s")") }
-            if let peak = b.peakMemoryBytes { facts.append("peak memory \(Display.bytes(peak))") }
+            if let peak = b.peakMemoryBytes { facts.append("peak memory \(Display.bytes(peak))\(b.peakMemoryTool.map { " (\($0))" } ?? "")") }
             out += "\n\(b.name): \(facts.joined(separator: ", "))\n"
             guard b.hasFunctions else { out += "  (no function profile)\n"; continue }
             let loops = Double(max(1, b.loops ?? 1))
@@ -162,15 +162,17 @@ public enum ProfileCommand {
         var name: String
         var total_seconds: Double?
         var peak_memory_bytes: Int?
+        var peak_memory_tool: String?
         var loops: Int?
         var functions: [FunctionJSON]
 
         func encode(to encoder: any Encoder) throws {
-            enum K: String, CodingKey { case name, total_seconds, peak_memory_bytes, loops, functions }
+            enum K: String, CodingKey { case name, total_seconds, peak_memory_bytes, peak_memory_tool, loops, functions }
             var c = encoder.container(keyedBy: K.self)
             try c.encode(name, forKey: .name)
             try c.encode(total_seconds, forKey: .total_seconds)
             try c.encode(peak_memory_bytes, forKey: .peak_memory_bytes)
+            try c.encode(peak_memory_tool, forKey: .peak_memory_tool)
             try c.encode(loops, forKey: .loops)
             try c.encode(functions, forKey: .functions)
         }
@@ -190,7 +192,8 @@ public enum ProfileCommand {
                         cumulative_seconds: f.cumulativeSeconds, self_share: b.selfShare(f), cumulative_share: b.cumulativeShare(f))
                 }
                 return BenchmarkJSON(
-                    name: b.name, total_seconds: b.totalSeconds, peak_memory_bytes: b.peakMemoryBytes, loops: b.loops, functions: Array(functions))
+                    name: b.name, total_seconds: b.totalSeconds, peak_memory_bytes: b.peakMemoryBytes, peak_memory_tool: b.peakMemoryTool, loops: b.loops,
+                    functions: Array(functions))
             }
         }
     }

@@ -222,6 +222,89 @@ import Testing
         }
     }
 
+    static var memrayAvailable: Bool {
+        guard available else { return false }
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import memray"]
+        check.standardOutput = FileHandle.nullDevice
+        check.standardError = FileHandle.nullDevice
+        guard (try? check.run()) != nil else { return false }
+        check.waitUntilExit()
+        return check.terminationStatus == 0
+    }
+
+    /// A project whose benchmark maps 8 MiB anonymously: memray sees the mapping, tracemalloc (which traces
+    /// Python's allocators only) does not, so the figure says which tool measured it.
+    static func mappingProject() throws -> TestRepository {
+        let repo = try TestRepository()
+        try repo.write(
+            "benchmarks/test_map.py",
+            """
+            import mmap
+
+
+            def grab():
+                m = mmap.mmap(-1, 8 << 20)
+                m.write(b"x" * 10)
+                m.close()
+
+
+            def test_map(benchmark):
+                benchmark(grab)
+
+            """)
+        try repo.write(".gitignore", "bench.json\n")
+        try repo.write(
+            ".perfjournal.toml",
+            """
+            [bench]
+            command = "python3 -m pytest -q -p no:cacheprovider benchmarks --benchmark-json=bench.json --benchmark-max-time=0.02 --benchmark-min-rounds=3"
+            results = "bench.json"
+            format = "pytest-benchmark"
+
+            [profile]
+            memory = "memray"
+
+            """)
+        try repo.commit("initial")
+        _ = try repo.perfjournal("trust")
+        return repo
+    }
+
+    @Test(.enabled(if: memrayAvailable, "needs memray importable by python3 (pip install memray)"))
+    func memrayMeasuresThePeakWhenAskedFor() throws {
+        let repo = try Self.mappingProject()
+        let run = try repo.perfjournal("run")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("warning"), "\(run.stderr)")
+        let bench = try #require((try Self.json(try repo.perfjournal("profile", "--json").stdout)["benchmarks"] as? [[String: Any]])?.first)
+        #expect(bench["peak_memory_tool"] as? String == "memray", "\(bench)")
+        #expect((bench["peak_memory_bytes"] as? Int ?? 0) >= 8 << 20, "\(bench)")
+        #expect(try repo.perfjournal("profile").stdout.contains("(memray)"))
+        // memray's capture files are removed; the raw cProfile dump stays.
+        let runs = repo.root + "/.git/perfjournal/profiles"
+        for run in try FileManager.default.contentsOfDirectory(atPath: runs) {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: runs + "/" + run).allSatisfy { !$0.hasPrefix("memray-") })
+        }
+    }
+
+    @Test(.enabled(if: available, "needs pytest-benchmark (make test installs it)"))
+    func aMemrayThatCannotBeImportedFallsBackToTracemallocWithOneWarning() throws {
+        let repo = try Self.mappingProject()
+        // Shadows any installed memray for the benchmark's python3 (pytest puts the test directory first).
+        try repo.write("benchmarks/memray.py", "raise ImportError('no memray here')\n")
+        try repo.commit("no memray")
+        let run = try repo.perfjournal("run")
+        #expect(run.status == 0, "\(run.stderr)")
+        let warnings = run.stderr.split(separator: "\n").filter { $0.contains("warning") }
+        #expect(warnings.count == 1 && warnings.first?.contains("could not use memray") == true, "\(run.stderr)")
+        let bench = try #require((try Self.json(try repo.perfjournal("profile", "--json").stdout)["benchmarks"] as? [[String: Any]])?.first)
+        #expect(bench["peak_memory_tool"] as? String == "tracemalloc", "\(bench)")
+        // tracemalloc traces Python's allocators only: the mapping is not in its figure.
+        #expect((bench["peak_memory_bytes"] as? Int ?? .max) < 1 << 20, "\(bench)")
+    }
+
     @Test func fetchMergesProfileNotesFromTwoClones() throws {
         let a = try TestRepository(name: "a")
         try a.write("README.md", "hi\n")

@@ -82,6 +82,11 @@ package struct ProfileCapture {
                 if converted.warnings.isEmpty { progress.line("  warning: no profile stored (no benchmark was profiled)") }
                 return nil
             }
+            if environment["PERFJOURNAL_PROFILE_MEMORY"] == "memray", benchmarks.contains(where: { $0.peakMemoryTool == "tracemalloc" }) {
+                progress.line(
+                    "  warning: [profile] memory = \"memray\", but the benchmark's python3 could not use memray (pip install memray): peak memory measured with tracemalloc"
+                )
+            }
             let profile = RunProfile(python: converted.python, benchmarks: benchmarks)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
