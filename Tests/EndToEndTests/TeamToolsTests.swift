@@ -45,7 +45,7 @@ import Testing
         #expect(workflow.contains("perfjournal compare --rerun \"$BASE\" \"$HEAD\""))
         #expect(workflow.contains("perfjournal check"))
         #expect(workflow.contains("<!-- perfjournal-pr-summary -->") && workflow.contains("--method PATCH"))
-        #expect(workflow.contains("perfjournal fetch origin") && workflow.contains("git push origin refs/notes/perfjournal"))
+        #expect(workflow.contains("perfjournal fetch origin") && workflow.contains("git push origin refs/notes/perfjournal $profiles"))
         #expect(!workflow.contains("--force") && !workflow.contains("push -f") && !workflow.contains("+refs/notes/perfjournal:"))
         #expect(workflow.contains("pull-requests: write") && workflow.contains("contents: write"))
 
