@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Issue 10's speed figures (not a test; nothing is asserted):
-#  1. profiling overhead: a real pytest-benchmark suite's wall time with and without perfjournal's
-#     PYTEST_ADDOPTS (default loops "auto", tracemalloc), medians of 3;
+#  1. profiling overhead: a real pytest-benchmark suite with and without perfjournal's PYTEST_ADDOPTS
+#     (default loops "auto", tracemalloc), plain and profiled runs alternating, medians of $REPEAT (5):
+#     wall time, and CPU time (user + sys of the pytest process tree, and of the conversion), which other
+#     work on a shared machine disturbs far less than wall time; the load average is printed with them;
 #  2. bytes per run in refs/notes/perfjournal-profiles for that suite;
 #  3. `perfjournal profile A B --json` over 100 benchmarks x 300 functions (synthetic notes), median of 5.
+# Usage: profile-speed.sh [suite] [diff]   (default both: "suite" is parts 1 and 2, "diff" is part 3)
 set -euo pipefail
+parts=${*:-suite diff}
+repeat=${REPEAT:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${PERFJOURNAL_BIN:-$here/../.build/release/perfjournal}
 python=${PYTHON:-python3}
@@ -13,7 +18,23 @@ trap 'rm -rf "$work"' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { "$python" -c 'import time; print(time.time())'; }
+# Runs a command; prints "WALL CPU" in seconds (CPU: user + sys of the command and everything it started).
+timed() {
+    "$python" - "$@" <<'PY'
+import resource, subprocess, sys, time
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.perf_counter()
+status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+print(f"{wall:.3f} {cpu:.3f}")
+sys.exit(status)
+PY
+}
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
+if [[ " $parts " == *" suite "* ]]; then
 # 1 and 2: a small real suite (quadratic, linear, string and dict work), default pytest-benchmark settings.
 mkdir -p "$work/suite/lib" "$work/suite/benchmarks"
 cat > "$work/suite/lib/__init__.py" <<'PY'
@@ -53,31 +74,47 @@ helpers=$work/helpers
 mkdir -p "$helpers"
 cp "$here/../Helpers/perfjournal_profile.py" "$here/../Helpers/profile_convert.py" "$helpers/"
 cd "$work/suite"
-plain=(); profiled=()
-for i in 1 2 3; do
-    t0=$(now); "$python" -m pytest -q -p no:cacheprovider benchmarks >/dev/null; t1=$(now)
-    plain+=("$("$python" -c "print($t1 - $t0)")")
-    rm -rf "$work/run"; mkdir -p "$work/run"
-    t0=$(now)
-    PYTHONPATH=$helpers PERFJOURNAL_PROFILE_MANIFEST=$work/run/manifest.jsonl \
-    PYTEST_ADDOPTS="-p perfjournal_profile --benchmark-cprofile=cumtime --benchmark-cprofile-loops=auto --benchmark-cprofile-dump=$work/run/dump" \
-        "$python" -m pytest -q -p no:cacheprovider benchmarks >/dev/null
-    "$python" "$helpers/profile_convert.py" --root "$work/suite" --manifest "$work/run/manifest.jsonl" > "$work/run/converted.json"
-    t1=$(now)
-    profiled+=("$("$python" -c "print($t1 - $t0)")")
+cat > "$work/profiled.sh" <<SH
+#!/usr/bin/env bash
+# One profiled run as perfjournal makes it: the suite with the plugin and the cProfile options, then the conversion.
+set -e
+rm -rf "$work/run"; mkdir -p "$work/run"
+PYTHONPATH=$helpers PERFJOURNAL_PROFILE_MANIFEST=$work/run/manifest.jsonl \\
+PYTEST_ADDOPTS="-p perfjournal_profile --benchmark-cprofile=cumtime --benchmark-cprofile-loops=auto --benchmark-cprofile-dump=$work/run/dump" \\
+    "$python" -m pytest -q -p no:cacheprovider benchmarks >/dev/null
+"$python" "$helpers/profile_convert.py" --root "$work/suite" --manifest "$work/run/manifest.jsonl" > "$work/run/converted.json"
+SH
+chmod +x "$work/profiled.sh"
+load_start=$(loadavg)
+plain_wall=(); plain_cpu=(); profiled_wall=(); profiled_cpu=()
+for ((i = 0; i < repeat; i++)); do
+    read -r w c < <(timed "$python" -m pytest -q -p no:cacheprovider benchmarks)
+    plain_wall+=("$w"); plain_cpu+=("$c")
+    read -r w c < <(timed "$work/profiled.sh")
+    profiled_wall+=("$w"); profiled_cpu+=("$c")
 done
-p=$(printf '%s\n' "${plain[@]}" | median); q=$(printf '%s\n' "${profiled[@]}" | median)
-"$python" - "$p" "$q" "$work/run/converted.json" <<'PY'
-import json, sys
-plain, profiled, converted = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+load_end=$(loadavg)
+"$python" - "$work/run/converted.json" "$load_start" "$load_end" \
+    "${plain_wall[*]}" "${plain_cpu[*]}" "${profiled_wall[*]}" "${profiled_cpu[*]}" <<'PY'
+import json, statistics, sys
+converted, load_start, load_end = sys.argv[1:4]
+plain_wall, plain_cpu, profiled_wall, profiled_cpu = ([float(x) for x in a.split()] for a in sys.argv[4:8])
 data = json.load(open(converted))
 n = len(data["benchmarks"])
+def line(what, plain, profiled):
+    p, q = statistics.median(plain), statistics.median(profiled)
+    print(f"  {what}: {p:.2f} s plain, {q:.2f} s profiled (with conversion): overhead {100 * (q / p - 1):+.1f}%"
+          f"  [plain {min(plain):.2f}-{max(plain):.2f}, profiled {min(profiled):.2f}-{max(profiled):.2f}]")
+print(f"suite of {n} benchmarks, medians of {len(plain_wall)} alternating runs (load average {load_start} at the start, {load_end} at the end):")
+line("wall time", plain_wall, profiled_wall)
+line("CPU time (user+sys)", plain_cpu, profiled_cpu)
 # What the note holds per run: the converted benchmarks, compact JSON (as ProfileStore writes them).
 note = json.dumps({"schema": 1, "runs": {"x" * 36: {"python": data["python"], "benchmarks": data["benchmarks"]}}}, separators=(",", ":"), sort_keys=True)
-print(f"suite of {n} benchmarks: {plain:.2f} s plain, {profiled:.2f} s profiled (with conversion): overhead {100 * (profiled / plain - 1):.1f}%")
 print(f"profile note: {len(note)} bytes per run ({len(note) // max(n, 1)} bytes per benchmark)")
 PY
+fi
 
+if [[ " $parts " == *" diff "* ]]; then
 # 3: profile A B over 100 benchmarks x 300 functions.
 repo=$work/repo
 git init -q -b main "$repo"; cd "$repo"
@@ -100,9 +137,13 @@ print(json.dumps({"schema": 1, "runs": {sys.argv[1]: {"python": "3.12.0", "bench
 PY
     git notes --ref=perfjournal-profiles add -f -F "$work/note.json" "$rev"
 done
-times=()
-for i in 1 2 3 4 5; do
-    t0=$(now); "$bin" profile HEAD~1 HEAD --json > /dev/null; t1=$(now)
-    times+=("$("$python" -c "print(($t1 - $t0) * 1000)")")
+# Timed by `timed` (around the process alone: `now` before and after would add a Python start-up).
+for view in "--json" "text"; do
+    walls=(); cpus=()
+    for i in 1 2 3 4 5; do
+        if [[ $view == text ]]; then read -r w c < <(timed "$bin" profile HEAD~1 HEAD); else read -r w c < <(timed "$bin" profile HEAD~1 HEAD --json); fi
+        walls+=("$(awk "BEGIN {print $w * 1000}")"); cpus+=("$(awk "BEGIN {print $c * 1000}")")
+    done
+    echo "profile A B ($view), 100 benchmarks x 300 functions: $(printf '%s\n' "${walls[@]}" | median) ms wall, $(printf '%s\n' "${cpus[@]}" | median) ms CPU (medians of 5; wall $(printf '%s\n' "${walls[@]}" | sort -n | tr '\n' ' ')ms; note $(wc -c < "$work/note.json") bytes; load average $(loadavg))"
 done
-echo "profile A B, 100 benchmarks x 300 functions: $(printf '%s\n' "${times[@]}" | median | cut -c1-6) ms (median of 5; note $(wc -c < "$work/note.json") bytes)"
+fi

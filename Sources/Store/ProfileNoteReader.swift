@@ -1,19 +1,19 @@
 import Foundation
 import Results
 
-/// Reads a profile note (`ProfileNote`'s JSON, as `ProfileStore.encode` writes it) with the `Results` JSON
-/// scanner rather than JSONDecoder. A note holds a row per function, up to 300 per benchmark, and
-/// JSONDecoder's per-value containers made `perfjournal profile A B` on 100 benchmarks × 300 functions
-/// take seconds (`Benchmarks/profile-speed.sh`, part 3). What it accepts is what the `Decodable`
-/// conformances accept: unknown keys are ignored, optional fields may be null or absent, counts must be
-/// whole numbers.
+/// Reads a profile note (`ProfileNote`'s JSON, as `ProfileStore.encode` writes it) with the `Results`
+/// scanner's pull cursor, straight into the profile types. A note holds a row per function, up to 300 per
+/// benchmark: JSONDecoder's per-value containers made `perfjournal profile A B` on 100 benchmarks × 300
+/// functions take seconds, and a `JSONValue` tree of it most of a second (`Benchmarks/profile-speed.sh`,
+/// part 3). What it accepts is what the `Decodable` conformances accept: unknown keys are ignored,
+/// optional fields may be null or absent, counts must be whole numbers.
 enum ProfileNoteReader {
     enum Failure: Error, CustomStringConvertible {
         case malformed
         /// "missing 'runs.x.benchmarks[0].name'" / "bad value at '…'", worded as `NoteCodec.describe` words them.
         case missing(String)
         case bad(String)
-        /// Written by a newer perfjournal: its layout may differ, so it is not read any further.
+        /// Written by a newer perfjournal: its layout may differ, so what did not read is not the news.
         case newerSchema(Int)
 
         var description: String {
@@ -27,110 +27,204 @@ enum ProfileNoteReader {
     }
 
     static func read(_ data: Data) throws(Failure) -> ProfileNote {
-        let root: JSONValue
+        var schema: Int?
+        var runs: [String: RunProfile]?
         do {
-            root = try JSONValue.parse(data)
+            try JSONCursor.read(data) { c in
+                guard c.peek() == .object else { throw Failure.bad("") }
+                try c.enterObject()
+                while let key = try c.nextMember() {
+                    switch key {
+                    case "schema":
+                        guard c.peek() == .number, let value = int(try c.number()) else { throw Failure.bad("schema") }
+                        schema = value
+                    case "runs":
+                        guard c.peek() == .object else { throw Failure.bad("runs") }
+                        var read: [String: RunProfile] = [:]
+                        try c.enterObject()
+                        while let id = try c.nextMember() { read[id] = try runProfile(&c, path: "runs." + id) }
+                        runs = read
+                    default: try c.skip()
+                    }
+                }
+            }
+        } catch let failure as Failure {
+            // The keys are sorted, so the runs come before the schema: a note of a newer schema that did not
+            // read as this one says so rather than what failed.
+            if case .number(let newer)? = (try? JSONValue.parse(data))?["schema"], newer > Double(ProfileNote.currentSchema) {
+                throw .newerSchema(Int(newer))
+            }
+            throw failure
         } catch {
             throw .malformed
         }
-        guard let top = root.object else { throw .bad("") }
-        guard let schemaValue = top["schema"] else { throw .missing("schema") }
-        guard let schema = int(schemaValue) else { throw .bad("schema") }
+        guard let schema else { throw .missing("schema") }
         if schema > ProfileNote.currentSchema { throw .newerSchema(schema) }
-        guard let runsValue = top["runs"] else { throw .missing("runs") }
-        guard let runs = runsValue.object else { throw .bad("runs") }
-        var note = ProfileNote()
+        guard let runs else { throw .missing("runs") }
+        var note = ProfileNote(runs: runs)
         note.schema = schema
-        note.runs.reserveCapacity(runs.count)
-        for (id, value) in runs { note.runs[id] = try runProfile(value, path: "runs." + id) }
         return note
     }
 
-    static func runProfile(_ value: JSONValue, path: String) throws(Failure) -> RunProfile {
-        guard let members = value.object else { throw .bad(path) }
-        let python = try optionalString(members["python"], path: path + ".python")
-        guard let benchmarksValue = members["benchmarks"] else { throw .missing(path + ".benchmarks") }
-        guard case .array(let items) = benchmarksValue else { throw .bad(path + ".benchmarks") }
-        var benchmarks: [BenchmarkProfile] = []
-        benchmarks.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            benchmarks.append(try benchmark(item, path: "\(path).benchmarks[\(index)]"))
+    static func runProfile(_ c: inout JSONCursor, path: String) throws -> RunProfile {
+        guard c.peek() == .object else { throw Failure.bad(path) }
+        var python: String?
+        var benchmarks: [BenchmarkProfile]?
+        try c.enterObject()
+        while let key = try c.nextMember() {
+            switch key {
+            case "python": python = try optionalString(&c, path + ".python")
+            case "benchmarks":
+                guard c.peek() == .array else { throw Failure.bad(path + ".benchmarks") }
+                var list: [BenchmarkProfile] = []
+                try c.enterArray()
+                while try c.nextElement() { list.append(try benchmark(&c, path: "\(path).benchmarks[\(list.count)]")) }
+                benchmarks = list
+            default: try c.skip()
+            }
         }
+        guard let benchmarks else { throw Failure.missing(path + ".benchmarks") }
         return RunProfile(python: python, benchmarks: benchmarks)
     }
 
-    static func benchmark(_ value: JSONValue, path: String) throws(Failure) -> BenchmarkProfile {
-        guard let m = value.object else { throw .bad(path) }
-        guard let nameValue = m["name"] else { throw .missing(path + ".name") }
-        guard let name = nameValue.string else { throw .bad(path + ".name") }
-        var b = BenchmarkProfile(
-            name: name, loops: try optionalInt(m["loops"], path: path + ".loops"),
-            totalSeconds: try optionalDouble(m["total_seconds"], path: path + ".total_seconds"),
-            peakMemoryBytes: try optionalInt(m["peak_memory_bytes"], path: path + ".peak_memory_bytes"),
-            peakMemoryTool: try optionalString(m["peak_memory_tool"], path: path + ".peak_memory_tool"),
-            omitted: try optionalInt(m["omitted"], path: path + ".omitted"),
-            dump: try optionalString(m["dump"], path: path + ".dump"))
-        b.functions = try rows(m["functions"], path: path + ".functions", row: function)
-        b.edges = try rows(m["edges"], path: path + ".edges", row: edge)
+    static func benchmark(_ c: inout JSONCursor, path: String) throws -> BenchmarkProfile {
+        guard c.peek() == .object else { throw Failure.bad(path) }
+        var b = BenchmarkProfile(name: "", loops: nil, totalSeconds: nil, peakMemoryBytes: nil)
+        var named = false
+        try c.enterObject()
+        while let key = try c.nextMember() {
+            switch key {
+            case "name":
+                guard c.peek() == .string else { throw Failure.bad(path + ".name") }
+                b.name = try c.string()
+                named = true
+            case "loops": b.loops = try optionalInt(&c, path + ".loops")
+            case "total_seconds": b.totalSeconds = try optionalDouble(&c, path + ".total_seconds")
+            case "peak_memory_bytes": b.peakMemoryBytes = try optionalInt(&c, path + ".peak_memory_bytes")
+            case "peak_memory_tool": b.peakMemoryTool = try optionalString(&c, path + ".peak_memory_tool")
+            case "omitted": b.omitted = try optionalInt(&c, path + ".omitted")
+            case "dump": b.dump = try optionalString(&c, path + ".dump")
+            case "functions": b.functions = try rows(&c, path: path + ".functions", row: function)
+            case "edges": b.edges = try rows(&c, path: path + ".edges", row: edge)
+            default: try c.skip()
+            }
+        }
+        guard named else { throw Failure.missing(path + ".name") }
         return b
     }
 
-    /// `[file, name, line, primitive calls, calls, self seconds, cumulative seconds]`; nil when it is not one.
-    static func function(_ row: JSONValue) -> ProfiledFunction? {
-        guard case .array(let f) = row, f.count == 7, let file = f[0].string, let name = f[1].string, let line = int(f[2]),
-            let primitive = int(f[3]), let calls = int(f[4]), let selfSeconds = f[5].number, let cumulative = f[6].number
-        else { return nil }
-        return ProfiledFunction(
-            file: file, name: name, line: line, primitiveCalls: primitive, calls: calls, selfSeconds: selfSeconds, cumulativeSeconds: cumulative)
-    }
-
-    /// `[caller, callee, calls, cumulative seconds]`: all numbers, which the scanner keeps unboxed.
-    static func edge(_ row: JSONValue) -> ProfileEdge? {
-        guard case .numbers(let e) = row, e.count == 4, let caller = int(e[0]), let callee = int(e[1]), let calls = int(e[2]) else { return nil }
-        return ProfileEdge(caller: caller, callee: callee, calls: calls, cumulativeSeconds: e[3])
-    }
-
-    /// An optional array of rows (null or absent is empty); the path of a bad row is formatted only then.
-    static func rows<T>(_ value: JSONValue?, path: String, row: (JSONValue) -> T?) throws(Failure) -> [T] {
-        switch value {
-        case nil, .null?: return []
-        case .array(let items)?:
+    /// An optional array of rows (null or absent is empty); `row` is nil for one that is not a row, whose
+    /// path is formatted only then.
+    static func rows<T>(_ c: inout JSONCursor, path: String, row: (inout JSONCursor) throws -> T?) throws -> [T] {
+        switch c.peek() {
+        case .null?:
+            try c.skip()
+            return []
+        case .array?:
             var out: [T] = []
-            out.reserveCapacity(items.count)
-            for (index, item) in items.enumerated() {
-                guard let parsed = row(item) else { throw .bad("\(path)[\(index)]") }
+            try c.enterArray()
+            while try c.nextElement() {
+                guard let parsed = try row(&c) else { throw Failure.bad("\(path)[\(out.count)]") }
                 out.append(parsed)
             }
             return out
-        default: throw .bad(path)
+        default: throw Failure.bad(path)
         }
     }
 
-    /// A whole number, as `Int`'s `Decodable` takes one.
-    static func int(_ value: JSONValue) -> Int? {
-        guard case .number(let x) = value else { return nil }
-        return int(x)
+    /// `[file, name, line, primitive calls, calls, self seconds, cumulative seconds]`.
+    static func function(_ c: inout JSONCursor) throws -> ProfiledFunction? {
+        guard c.peek() == .array else { return nil }
+        var f = ProfiledFunction(file: "", name: "", line: 0, primitiveCalls: 0, calls: 0, selfSeconds: 0, cumulativeSeconds: 0)
+        var fields = 0
+        var good = true
+        try c.enterArray()
+        while try c.nextElement() {
+            let kind = c.peek()
+            switch (fields, kind) {
+            case (0, .string?): f.file = try c.string()
+            case (1, .string?): f.name = try c.string()
+            case (2, .number?): if !set(&f.line, try c.number()) { good = false }
+            case (3, .number?): if !set(&f.primitiveCalls, try c.number()) { good = false }
+            case (4, .number?): if !set(&f.calls, try c.number()) { good = false }
+            case (5, .number?): f.selfSeconds = try c.number()
+            case (6, .number?): f.cumulativeSeconds = try c.number()
+            default:
+                good = false
+                try c.skip()
+            }
+            fields += 1
+        }
+        return good && fields == 7 ? f : nil
+    }
+
+    /// `[caller, callee, calls, cumulative seconds]`.
+    static func edge(_ c: inout JSONCursor) throws -> ProfileEdge? {
+        guard c.peek() == .array else { return nil }
+        var e = ProfileEdge(caller: 0, callee: 0, calls: 0, cumulativeSeconds: 0)
+        var fields = 0
+        var good = true
+        try c.enterArray()
+        while try c.nextElement() {
+            guard c.peek() == .number else {
+                good = false
+                try c.skip()
+                fields += 1
+                continue
+            }
+            let x = try c.number()
+            switch fields {
+            case 0: if !set(&e.caller, x) { good = false }
+            case 1: if !set(&e.callee, x) { good = false }
+            case 2: if !set(&e.calls, x) { good = false }
+            case 3: e.cumulativeSeconds = x
+            default: good = false
+            }
+            fields += 1
+        }
+        return good && fields == 4 ? e : nil
+    }
+
+    /// Stores `x` when it is a whole number, as `Int`'s `Decodable` takes one.
+    static func set(_ target: inout Int, _ x: Double) -> Bool {
+        guard let value = int(x) else { return false }
+        target = value
+        return true
     }
 
     static func int(_ x: Double) -> Int? {
         x.rounded(.towardZero) == x && abs(x) < 9.2e18 ? Int(x) : nil
     }
 
-    static func optionalInt(_ value: JSONValue?, path: @autoclosure () -> String) throws(Failure) -> Int? {
-        guard let value, value != .null else { return nil }
-        guard let x = int(value) else { throw .bad(path()) }
-        return x
+    static func optionalInt(_ c: inout JSONCursor, _ path: @autoclosure () -> String) throws -> Int? {
+        switch c.peek() {
+        case .null?:
+            try c.skip()
+            return nil
+        case .number?:
+            guard let x = int(try c.number()) else { throw Failure.bad(path()) }
+            return x
+        default: throw Failure.bad(path())
+        }
     }
 
-    static func optionalDouble(_ value: JSONValue?, path: @autoclosure () -> String) throws(Failure) -> Double? {
-        guard let value, value != .null else { return nil }
-        guard let x = value.number else { throw .bad(path()) }
-        return x
+    static func optionalDouble(_ c: inout JSONCursor, _ path: @autoclosure () -> String) throws -> Double? {
+        switch c.peek() {
+        case .null?:
+            try c.skip()
+            return nil
+        case .number?: return try c.number()
+        default: throw Failure.bad(path())
+        }
     }
 
-    static func optionalString(_ value: JSONValue?, path: @autoclosure () -> String) throws(Failure) -> String? {
-        guard let value, value != .null else { return nil }
-        guard let s = value.string else { throw .bad(path()) }
-        return s
+    static func optionalString(_ c: inout JSONCursor, _ path: @autoclosure () -> String) throws -> String? {
+        switch c.peek() {
+        case .null?:
+            try c.skip()
+            return nil
+        case .string?: return try c.string()
+        default: throw Failure.bad(path())
+        }
     }
 }
