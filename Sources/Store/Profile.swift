@@ -97,21 +97,14 @@ public struct BenchmarkProfile: Codable, Sendable, Equatable {
         return min(1, function.selfSeconds / total)
     }
 
-    /// Functions by their matching key, "file:name" (line numbers move between commits); where a file
+    /// Functions by their matching key, (file, name) (line numbers move between commits); where a file
     /// defines the name twice, the entries are summed.
-    public func byKey() -> [String: ProfiledFunction] {
-        var out: [String: ProfiledFunction] = [:]
+    public func byKey() -> [ProfiledFunction.Key: ProfiledFunction] {
+        var out: [ProfiledFunction.Key: ProfiledFunction] = [:]
         out.reserveCapacity(functions.count)
         for function in functions {
-            if var existing = out[function.key] {
-                existing.calls += function.calls
-                existing.primitiveCalls += function.primitiveCalls
-                existing.selfSeconds += function.selfSeconds
-                existing.cumulativeSeconds = max(existing.cumulativeSeconds, function.cumulativeSeconds)
-                out[function.key] = existing
-            } else {
-                out[function.key] = function
-            }
+            // One hash of the two strings; no "file:name" string is made per function.
+            out[ProfiledFunction.Key(file: function.file, name: function.name), default: ProfiledFunction.empty(like: function)].add(function)
         }
         return out
     }
@@ -141,6 +134,29 @@ public struct ProfiledFunction: Codable, Sendable, Equatable {
 
     /// "pkg/mod.py:func", how functions are matched across commits.
     public var key: String { file + ":" + name }
+
+    /// What functions are matched by across commits, without building `key`'s string.
+    public struct Key: Hashable, Sendable, Comparable {
+        public var file: String
+        public var name: String
+
+        public static func < (a: Key, b: Key) -> Bool { a.file != b.file ? a.file < b.file : a.name < b.name }
+    }
+
+    /// Nothing yet, at `function`'s place: what a second definition of the same name is added to.
+    static func empty(like function: ProfiledFunction) -> ProfiledFunction {
+        ProfiledFunction(
+            file: function.file, name: function.name, line: function.line, primitiveCalls: 0, calls: 0, selfSeconds: 0, cumulativeSeconds: 0)
+    }
+
+    /// Another definition of the same name in the same file: calls and self time add up; the cumulative
+    /// time is the larger (one may call the other).
+    mutating func add(_ other: ProfiledFunction) {
+        calls += other.calls
+        primitiveCalls += other.primitiveCalls
+        selfSeconds += other.selfSeconds
+        cumulativeSeconds = max(cumulativeSeconds, other.cumulativeSeconds)
+    }
 
     public init(from decoder: any Decoder) throws {
         var c = try decoder.unkeyedContainer()

@@ -37,10 +37,10 @@ public struct ProfileDiff: Sendable {
     }
 
     public struct FunctionChange: Sendable, Equatable {
-        /// "pkg/mod.py:func"
-        public var key: String
         public var file: String
         public var name: String
+        /// "pkg/mod.py:func"
+        public var key: String { file + ":" + name }
         /// Nil when the function is new (before) or gone (after).
         public var before: Side?
         public var after: Side?
@@ -93,15 +93,18 @@ public struct ProfileDiff: Sendable {
                 cumulativeSeconds: function.cumulativeSeconds, selfShare: profile.selfShare(function),
                 cumulativeShare: profile.cumulativeShare(function))
         }
-        var changes: [FunctionChange] = []
+        var changes: [(size: Double, key: ProfiledFunction.Key, change: FunctionChange)] = []
         changes.reserveCapacity(max(a.count, b.count))
         for (key, function) in b {
-            changes.append(FunctionChange(key: key, file: function.file, name: function.name, before: side(a[key], before), after: side(function, after)))
+            let change = FunctionChange(file: key.file, name: key.name, before: side(a[key], before), after: side(function, after))
+            changes.append((abs(change.changeSeconds), key, change))
         }
         for (key, function) in a where b[key] == nil {
-            changes.append(FunctionChange(key: key, file: function.file, name: function.name, before: side(function, before), after: nil))
+            let change = FunctionChange(file: key.file, name: key.name, before: side(function, before), after: nil)
+            changes.append((abs(change.changeSeconds), key, change))
         }
-        changes.sort { abs($0.changeSeconds) != abs($1.changeSeconds) ? abs($0.changeSeconds) > abs($1.changeSeconds) : $0.key < $1.key }
-        return Benchmark(name: name, before: before, after: after, functions: changes)
+        // Largest change first; ties by file, then name, for the same output every time.
+        changes.sort { $0.size != $1.size ? $0.size > $1.size : $0.key < $1.key }
+        return Benchmark(name: name, before: before, after: after, functions: changes.map(\.change))
     }
 }
