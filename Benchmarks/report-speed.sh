@@ -39,7 +39,7 @@ git init -q "$work/seed"
 git -C "$work/seed" commit -q --allow-empty -m seed
 (cd "$work/seed" && "$bin" record HEAD --results "$work/results.json" --tests passed >/dev/null \
     && git notes --ref=perfjournal show HEAD > "$work/note.json")
-python3 "$here/make_history_repo.py" "$work/repo" --commits 10000 --notes 2000 --note-template "$work/note.json"
+python3 "$here/make_history_repo.py" "$work/repo" --commits 10000 --notes 2000 --note-template "$work/note.json" --as-recorded
 cd "$work/repo"
 "$bin" init --no-hooks --bench true --results r.json --format pytest-benchmark --test true >/dev/null
 git remote add origin https://github.com/example/project.git

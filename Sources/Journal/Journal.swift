@@ -61,7 +61,7 @@ public enum Journal {
                 // Older than the baseline, so they go first to keep the order oldest first.
                 commits = try workspace.repository.commits(from: head, hiding: [extraBase]).filter { !known.contains($0) } + journal
             }
-            let evaluated = try CheckEngine.evaluate(workspace: workspace, commits: commits)
+            let evaluated = try CheckEngine.evaluate(workspace: workspace, commits: commits, history: history)
             let kept = try Journal.withoutLogOnly(evaluated, workspace: workspace, logPath: config.log.path)
             let keptSet = Set(kept.map(\.commit))
             logOnly = Set(evaluated.map(\.commit).filter { !keptSet.contains($0) })
@@ -87,7 +87,7 @@ public enum Journal {
             }
             let commits = segments.flatMap { $0 }
             guard !commits.isEmpty else { return [] }
-            let evaluated = try CheckEngine.evaluate(workspace: workspace, commits: commits)
+            let evaluated = try CheckEngine.evaluate(workspace: workspace, commits: commits, history: history)
             return try Journal.withoutLogOnly(evaluated, workspace: workspace, logPath: logPath).filter { $0.kind == .optimization }
         }
 
@@ -150,39 +150,48 @@ public enum Journal {
         }
 
         /// Whether the log file in HEAD's tree (and, with `workingTree`, the one on disk) is `rendered`.
-        func logState(rendered: String, workingTree: Bool) throws -> Checklist.LogState {
+        /// The log is rendered only when there is a file to hold against it: on a long history, rendering
+        /// it costs more than everything else the checklist needs.
+        func logState(rendered render: @autoclosure () throws -> String, workingTree: Bool) throws -> Checklist.LogState {
+            var memo: String?
+            func rendered() throws -> String {
+                if let memo { return memo }
+                let text = try render()
+                memo = text
+                return text
+            }
             let committed = try workspace.repository.fileText(at: logPath, in: head)
             let fix = "run perfjournal log --write and commit it"
+            let onDisk = try? String(contentsOfFile: workspace.root + "/" + logPath, encoding: .utf8)
             if workingTree {
-                let onDisk = try? String(contentsOfFile: workspace.root + "/" + logPath, encoding: .utf8)
-                if onDisk != rendered {
+                if try onDisk == nil || onDisk != rendered() {
                     return .stale(onDisk == nil
                         ? "\(logPath) is missing from the working tree; \(fix)"
                         : "\(logPath) in the working tree differs from the generated log; \(fix)")
                 }
             }
-            let written = (try? String(contentsOfFile: workspace.root + "/" + logPath, encoding: .utf8)) == rendered
+            let written = try onDisk != nil && onDisk == rendered()
             guard let committed else {
                 // Right after `log --write` the file is current: what is left is to commit it.
                 return .stale(written ? "\(logPath) is written but not committed; commit it" : "\(logPath) is not committed; \(fix)")
             }
-            if committed != rendered && written {
+            if try committed != rendered() && written {
                 return .stale("\(logPath) in HEAD is older than the generated log, which is written; commit it")
             }
-            if committed != rendered {
+            if try committed != rendered() {
                 return .stale("\(logPath) in HEAD differs from the generated log; \(fix)")
             }
             return .upToDate
         }
 
-        func checklist(rendered: String) throws -> Checklist {
+        func checklist(rendered: @autoclosure () throws -> String) throws -> Checklist {
             var failedBaseline: Checklist.Evidence?
             if let baseline, let tests = baseline.run.tests, tests.status != .passed {
                 failedBaseline = Checklist.Evidence(
                     commit: baseline.commit.hex, subject: try workspace.commit(baseline.commit).subject,
                     reason: "the baseline's tests \(tests.status == .timeout ? "TIMED OUT" : "FAILED"): fix them and run `perfjournal baseline` again")
             }
-            return Checklist(checks: checks, hasBaseline: baseline != nil, log: try logState(rendered: rendered, workingTree: false),
+            return Checklist(checks: checks, hasBaseline: baseline != nil, log: try logState(rendered: try rendered(), workingTree: false),
                              logPath: logPath, failedBaseline: failedBaseline)
         }
     }

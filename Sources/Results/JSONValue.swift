@@ -87,10 +87,27 @@ extension JSONValue {
     }
 }
 
+extension JSONValue {
+    /// Parses `text` only where this scanner and Foundation's JSONDecoder read it alike: nil for anything
+    /// JSONDecoder rejects or reads differently (the `NaN` / `Infinity` tokens, a number outside Double's
+    /// normal range, a lone surrogate escape, a member name given twice: JSONDecoder keeps the first), and
+    /// for every malformed document. A caller that must match JSONDecoder exactly hands those to it.
+    package static func parseAsJSONDecoderWould(_ text: String) -> JSONValue? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var parser = JSONParser(bytes: bytes)
+            guard let value = try? parser.parseDocument(), !parser.sawNonStandard else { return nil }
+            return value
+        }
+    }
+}
+
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    /// Something JSONDecoder would not read alike was seen (see `parseAsJSONDecoderWould`).
+    var sawNonStandard = false
     /// Deeper nesting than any result file needs; stops a hostile file from overflowing the stack.
     static let maxDepth = 256
 
@@ -147,8 +164,14 @@ struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "N"): try expectWord("NaN"); return .number(.nan)
-        case UInt8(ascii: "I"): try expectWord("Infinity"); return .number(.infinity)
+        case UInt8(ascii: "N"):
+            try expectWord("NaN")
+            sawNonStandard = true
+            return .number(.nan)
+        case UInt8(ascii: "I"):
+            try expectWord("Infinity")
+            sawNonStandard = true
+            return .number(.infinity)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw garbled("unexpected character '\(Self.printable(bytes[index]))'")
         }
@@ -193,7 +216,8 @@ struct JSONParser {
             guard bytes[index] == UInt8(ascii: ":") else { throw garbled("expected ':' after member name") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            let value = try parseValue()
+            if members.updateValue(value, forKey: key) != nil { sawNonStandard = true }
             skipWhitespace()
             guard index < bytes.count else { throw truncated() }
             switch bytes[index] {
@@ -296,10 +320,14 @@ struct JSONParser {
                                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                             } else {
                                 scalar = 0xFFFD
+                                sawNonStandard = true
                             }
                         } else {
                             scalar = 0xFFFD
+                            sawNonStandard = true
                         }
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        sawNonStandard = true  // a lone low surrogate (Unicode.Scalar rejects it: U+FFFD)
                     }
                     let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                     utf8.append(contentsOf: String(Character(character)).utf8)
@@ -353,6 +381,7 @@ struct JSONParser {
             guard index < bytes.count else { throw truncated() }
             if bytes[index] == UInt8(ascii: "I") {
                 try expectWord("Infinity")
+                sawNonStandard = true
                 return -.infinity
             }
         }
@@ -410,11 +439,20 @@ struct JSONParser {
             var end: UnsafeMutablePointer<CChar>?
             let value = strtod(startPointer, &end)
             let stop: UnsafeRawPointer = UnsafeRawPointer(base + index)
-            if let end, UnsafeRawPointer(end) == stop { return value }
+            if let end, UnsafeRawPointer(end) == stop {
+                noteOutOfRange(value, mantissa: mantissa)
+                return value
+            }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text) else { throw garbled("unreadable number '\(text)'") }
+        noteOutOfRange(value, mantissa: mantissa)
         return value
+    }
+
+    /// JSONDecoder refuses numbers that overflow or underflow a Double; leave those (and subnormals) to it.
+    mutating func noteOutOfRange(_ value: Double, mantissa: UInt64) {
+        if !value.isFinite || (value == 0 && mantissa != 0) || value.isSubnormal { sawNonStandard = true }
     }
 
     @inline(__always) func isDigit(_ byte: UInt8) -> Bool {

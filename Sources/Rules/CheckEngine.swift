@@ -35,12 +35,15 @@ public enum CheckEngine {
 
     /// `requireRuns` (`check --require-runs`) overrides `rules.require_runs`: a commit without a run then
     /// fails the tests and improvement rules instead of leaving them unknown.
-    public static func evaluate(workspace: Workspace, commits: [ObjectID], requireRuns: Bool? = nil) throws -> [CommitCheck] {
+    /// `history`: the caller's, when it has one, so the notes it decoded are not decoded again.
+    public static func evaluate(workspace: Workspace, commits: [ObjectID], requireRuns: Bool? = nil, history: History? = nil) throws -> [CommitCheck] {
         let config = try workspace.config()
-        let context = try Context(workspace: workspace, config: config)
+        let context = try Context(workspace: workspace, config: config, history: history)
         context.requireRuns = requireRuns ?? config.rules.requireRuns
         context.rangeHead = commits.last
         let infos = try commits.map { try workspace.commit($0) }
+        // The range's notes decoded on every core first; the rules then read them one commit at a time.
+        _ = try context.history.notes(of: commits)
         // Diffs first (from the cache, else on every core, with changed lines and symbols only where the
         // one-change rule needs them), so that every Python file of the range is then read by one python3.
         var summaries: [DiffSummary?] = infos.map { info in
@@ -143,10 +146,10 @@ final class Context {
     var requireRuns = false
     private var references: [ObjectID: ObjectID?] = [:]
 
-    init(workspace: Workspace, config: Config) throws {
+    init(workspace: Workspace, config: Config, history: History? = nil) throws {
         self.workspace = workspace
         self.config = config
-        self.history = try History(workspace: workspace)
+        self.history = try history ?? History(workspace: workspace)
         self.ignored = PathGlobs(config.rules.ignore)
         self.benchFiles = PathGlobs(config.bench.files)
         self.diffs = DiffCache(cacheFile: workspace.stateDirectory + "/cache/diffs")
@@ -321,6 +324,19 @@ final class Context {
 
     // MARK: hot-path
 
+    /// Whether any commit has a profile note: most histories have none, and then no run note is read for it.
+    private lazy var anyProfile = !((try? repository.notedCommits(ref: ProfileStore.ref)) ?? [:]).isEmpty
+    /// `ProfileLookup.latest` by commit: every optimization after a measured commit asks for its profile.
+    private var profiles: [ObjectID: (run: Run, profile: RunProfile)?] = [:]
+
+    func latestProfile(at commit: ObjectID) -> (run: Run, profile: RunProfile)? {
+        guard anyProfile else { return nil }
+        if let known = profiles[commit] { return known }
+        let found = try? ProfileLookup.latest(at: commit, in: repository)
+        profiles[commit] = .some(found ?? nil)
+        return found ?? nil
+    }
+
     /// An optimization whose changed Python functions each take less than `rules.hot_threshold` of every
     /// benchmark's cumulative time in the parent's profile (else the reference's) optimizes cold code.
     func hotPathRule(_ symbolsByFile: [String: [String]], parent: ObjectID?, reference: ObjectID?) -> RuleOutcome {
@@ -330,7 +346,7 @@ final class Context {
             symbols.map { (file: file, name: String($0.split(separator: ".").last ?? Substring($0))) }
         }
         guard !changed.isEmpty else { return RuleOutcome(.unknown, "no changed Python function to look for in the profile") }
-        let profiled = [parent, reference].compactMap { $0 }.lazy.compactMap { try? ProfileLookup.latest(at: $0, in: self.repository) }.first
+        let profiled = [parent, reference].compactMap { $0 }.lazy.compactMap { self.latestProfile(at: $0) }.first
         guard let (_, profile) = profiled else { return RuleOutcome(.unknown, "the parent has no profile") }
         let benchmarks = profile.benchmarks.filter(\.hasFunctions)
         guard !benchmarks.isEmpty else { return RuleOutcome(.unknown, "the parent has no profile") }

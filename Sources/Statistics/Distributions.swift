@@ -6,6 +6,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// The standard normal distribution. Tail probabilities go through the C library's `erfc`, which keeps
 /// full relative accuracy far into the tails (p-values of 1e-300 included), as scipy's `ndtr` does.
@@ -109,8 +110,12 @@ public enum StudentT {
         if p == 0 { return -.infinity }
         if p == 1 { return .infinity }
         if p == 0.5 { return 0 }
+        // The comparisons of a long history ask for the same few quantiles thousands of times.
+        if let known = QuantileMemo.shared[p, df] { return known }
         // Solve in the tail itself (1 − p would lose the digits of a tiny p).
-        return p < 0.5 ? -upperQuantile(tail: p, df: df) : upperQuantile(tail: 1 - p, df: df)
+        let t = p < 0.5 ? -upperQuantile(tail: p, df: df) : upperQuantile(tail: 1 - p, df: df)
+        QuantileMemo.shared[p, df] = t
+        return t
     }
 
     /// The t > 0 with sf(t) = tail, tail < 0.5.
@@ -186,5 +191,26 @@ enum IncompleteBeta {
             m += 1
         }
         return h
+    }
+}
+
+/// `StudentT.quantile` by (p, df): it is a pure function, and the search costs some 100 evaluations of the
+/// incomplete beta. Bounded: emptied when full (Welch's degrees of freedom take any value).
+private final class QuantileMemo: Sendable {
+    static let shared = QuantileMemo()
+    private struct Key: Hashable {
+        var p: Double
+        var df: Double
+    }
+    private let table = Mutex<[Key: Double]>([:])
+
+    subscript(p: Double, df: Double) -> Double? {
+        get { table.withLock { $0[Key(p: p, df: df)] } }
+        set {
+            table.withLock { table in
+                if table.count >= 4096 { table.removeAll(keepingCapacity: true) }
+                table[Key(p: p, df: df)] = newValue
+            }
+        }
     }
 }

@@ -1,6 +1,8 @@
 // swift-format-ignore-file
+import Foundation
 import Git
 import Statistics
+import Support
 
 
 /// Questions about runs along history: where is the baseline, what has been measured since.
@@ -13,6 +15,8 @@ public struct History {
     /// Which note blobs hold a baseline run, cached by blob id.
     package let baselineIndex: BaselineBlobIndex
     let noiseLearner: NoiseLearner
+    /// Notes decoded so far, by blob: the rules, the baseline walk and the report read the same notes.
+    let decoded = DecodedNotes()
 
     public init(workspace: Workspace) throws {
         self.workspace = workspace
@@ -37,7 +41,7 @@ public struct History {
         guard !measured.isEmpty else { return nil }
         for commit in try graph.commits(from: head).reversed() {
             guard let blob = measured[commit], try baselineIndex.holdsBaseline(blob) else { continue }
-            let note = try NoteCodec.decode(try workspace.repository.noteText(blob: blob), commit: commit)
+            let note = try self.note(blob: blob, commit: commit)
             let tree = try workspace.commit(commit).tree
             if let run = note.runs(ofTree: tree).last(where: { $0.baseline && !$0.failed && (machine == nil || $0.machine.id == machine) }) {
                 return Baseline(commit: commit, run: run)
@@ -65,9 +69,38 @@ public struct History {
     public func note(at commit: ObjectID) throws -> Note? {
         guard let blob = measured[commit] else { return nil }
         // The commit's measurement: runs of its own tree that measured something (see OwnRuns.swift).
-        let note = try workspace.store.note(blob: blob, commit: commit)
+        let note = try self.note(blob: blob, commit: commit)
         let runs = note.runs(ofTree: try workspace.commit(commit).tree).filter { !$0.failed }
         return runs.isEmpty ? nil : Note(runs: runs)
+    }
+
+    /// The whole note in `blob` (every run, of any tree), decoded once for the life of this History.
+    public func note(blob: ObjectID, commit: ObjectID) throws -> Note {
+        if let known = decoded[blob] { return known }
+        let note = try workspace.store.note(blob: blob, commit: commit)
+        decoded[blob] = note
+        return note
+    }
+
+    /// The notes on `commits` (those measured), decoded on every core; the blobs are read here, on the
+    /// calling thread, because a libgit2 handle must stay on one thread.
+    public func notes(of commits: [ObjectID]) throws -> [(commit: ObjectID, note: Note)] {
+        var texts: [(commit: ObjectID, blob: ObjectID, text: String?)] = []
+        for commit in commits {
+            guard let blob = measured[commit] else { continue }
+            texts.append((commit, blob, decoded[blob] == nil ? try workspace.repository.noteText(blob: blob) : nil))
+        }
+        let fresh = Parallel.map(texts) { entry in
+            entry.text.map { text in Swift.Result(catching: { try NoteCodec.decode(text, commit: entry.commit) }) }
+        }
+        return try zip(texts, fresh).map { entry, result in
+            if let result {
+                let note = try result.get()
+                decoded[entry.blob] = note
+                return (entry.commit, note)
+            }
+            return (entry.commit, decoded[entry.blob]!)
+        }
     }
 
     /// What `commit` is compared against: its nearest measured first-parent ancestor (the baseline at
@@ -80,5 +113,16 @@ public struct History {
             return true
         }
         return found
+    }
+}
+
+/// Decoded notes by blob id (immutable, so never stale), shared by the threads that decode them.
+final class DecodedNotes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var notes: [ObjectID: Note] = [:]
+
+    subscript(blob: ObjectID) -> Note? {
+        get { lock.withLock { notes[blob] } }
+        set { lock.withLock { notes[blob] = newValue } }
     }
 }

@@ -165,19 +165,9 @@ extension ReportModel {
         }
         line.reverse()
 
-        // The machine charted: the baseline's, else the one with the most measured commits.
-        // Read the note blobs here (libgit2 handles stay on one thread), decode them on every core: decoding
-        // is most of the cost on long histories.
-        var texts: [(ObjectID, String)] = []
-        for c in line {
-            if let blob = history.measured[c] { texts.append((c, try workspace.repository.noteText(blob: blob))) }
-        }
-        let decoded = Parallel.map(texts) { pair in Swift.Result(catching: { try NoteCodec.decode(pair.1, commit: pair.0) }) }
-        var notes: [(ObjectID, Note)] = []
-        for (pair, result) in zip(texts, decoded) {
-            let note = try result.get()
-            if !note.runs.isEmpty { notes.append((pair.0, note)) }
-        }
+        // The machine charted: the baseline's, else the one with the most measured commits. The notes are
+        // those the rules read already (decoded once, by `History`).
+        let notes = try history.notes(of: line).filter { !$0.note.runs.isEmpty }
         var machines: [String: Machine] = [:]
         var machineOrder: [String] = []
         for (_, note) in notes {
