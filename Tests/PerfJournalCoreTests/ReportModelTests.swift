@@ -38,5 +38,18 @@ import Testing
         #expect(SVGChart.n(-0.25) == "-0.3" || SVGChart.n(-0.25) == "-0.2")
         #expect(SVGChart.n(-3.5) == "-3.5")
         #expect(SVGChart.niceTicks(0, 10) == [0, 2.5, 5, 7.5, 10])
+        // Paths: absolute first, then relative in tenths, a repeated "l" left out, every move written.
+        var line = SVGChart.Pen()
+        for (x, y) in [(0.0, 0.0), (1.2, 3.4), (1.5, 3.0), (1.5, 3.55)] { line.line(x, y) }
+        #expect(line.text == "M0 0l1.2 3.4 .3-.4 0 .6")
+        var dots = SVGChart.Pen()
+        dots.move(1, 1)
+        dots.text += "h0"
+        dots.move(2, 0.5)
+        dots.text += "h0"
+        dots.move(2.04, 0.5)
+        dots.vertical(0.2)
+        #expect(dots.text == "M1 1h0m1-.5h0m0 0v-.3")
+        #expect(HTMLReport.steps([0, 1, 2, 5]) == "0,1,1,3" && HTMLReport.steps([3]) == "3")
     }
 }

@@ -288,7 +288,7 @@ package struct HTMLReport {
     }
 
     /// The page's data for the script: commits [short, subject, date, link, entry], and per chart the
-    /// commit index, value, interval, disturbed flag of each dot, and its unit.
+    /// commit index (as steps, see `steps`), value, interval, disturbed flag of each dot, and its unit.
     func data(_ out: inout String) {
         out += "{\"layout\":{\"left\":\(SVGChart.left),\"plot\":\(SVGChart.width - SVGChart.left - SVGChart.right),\"width\":\(SVGChart.width)},"
         out += "\"commits\":["
@@ -304,18 +304,28 @@ package struct HTMLReport {
             out += "\"\(e.number)\":\(HTML.jsonString(model.verdict(of: e).label))"
         }
         out += "},\"charts\":{"
-        out += "\"g\":{\"unit\":\"%\",\"x\":[\(model.geometricMean.map { String($0.commit) }.joined(separator: ","))],"
+        out += "\"g\":{\"unit\":\"%\",\"x\":[\(Self.steps(model.geometricMean.map(\.commit)))],"
         out += "\"v\":[\(model.geometricMean.map { HTML.number(($0.ratio - 1) * 100) }.joined(separator: ","))]}"
         for (i, b) in model.benchmarks.enumerated() {
             let scale = Self.scale(unit: b.unit, largest: b.points.map(\.high).max() ?? 1)
             out += ",\"\(i)\":{\"unit\":\(HTML.jsonString(scale.unit)),\"name\":\(HTML.jsonString(b.name)),"
-            out += "\"x\":[\(b.points.map { String($0.commit) }.joined(separator: ","))],"
+            out += "\"x\":[\(Self.steps(b.points.map(\.commit)))],"
             out += "\"v\":[\(b.points.map { HTML.number($0.value * scale.factor) }.joined(separator: ","))],"
             out += "\"l\":[\(b.points.map { HTML.number($0.low * scale.factor) }.joined(separator: ","))],"
             out += "\"h\":[\(b.points.map { HTML.number($0.high * scale.factor) }.joined(separator: ","))],"
             out += "\"d\":[\(b.points.enumerated().filter { $0.element.disturbed }.map { String($0.offset) }.joined(separator: ","))]}"
         }
         out += "}}"
+    }
+
+    /// Ascending commit indexes as the steps between them ("0,1,1,3"): mostly "1", a third of the bytes.
+    /// The script adds them up again.
+    static func steps(_ indexes: [Int]) -> String {
+        var previous = 0
+        return indexes.map { index in
+            defer { previous = index }
+            return String(index - previous)
+        }.joined(separator: ",")
     }
 
     static let css = """
@@ -375,6 +385,7 @@ package struct HTMLReport {
         var charts=document.querySelectorAll('svg[data-chart]');
         Array.prototype.forEach.call(charts,function(svg){
         var c=d.charts[svg.getAttribute('data-chart')];if(!c||!c.x.length)return;
+        if(!c.sum){for(var j=1;j<c.x.length;j++)c.x[j]+=c.x[j-1];c.sum=1;}
         var guide=svg.querySelector('.guide'),dist={};(c.d||[]).forEach(function(k){dist[k]=1;});
         function at(e){var r=svg.getBoundingClientRect();var x=(e.clientX-r.left)/r.width*L.width;
         var i=n>1?Math.round((x-L.left)/L.plot*(n-1)):0;return nearest(c.x,Math.max(0,Math.min(n-1,i)));}

@@ -70,33 +70,101 @@ package struct SVGChart {
                 "<text class=\"baseline-label\" x=\"\(n(width - right - 2))\" y=\"\(ry)\" dy=\"-0.35em\" text-anchor=\"end\">\(HTML.escape(referenceLabel))</text>"
         }
         // Intervals, the line, then the dots by kind.
-        var intervals = "", path = ""
-        var dots: [String: String] = [:], hollows: [String: String] = [:]
+        var intervals = Pen(), path = Pen()
+        var dots: [String: Pen] = [:], hollows: [String: Pen] = [:]
         var kinds: [String] = []
-        for (i, m) in marks.enumerated() {
-            let mx = n(x(m.commit)), my = n(y(m.value))
+        for m in marks {
+            let mx = x(m.commit), my = y(m.value)
             // An interval shorter than the dot is hidden by it anyway.
             let (yLow, yHigh) = (y(m.low), y(m.high))
-            if yLow - yHigh > 3 { intervals += "M\(mx) \(n(yLow))V\(n(yHigh))" }
-            path += (i == 0 ? "M" : "L") + "\(mx) \(my)"
+            if yLow - yHigh > 3 {
+                intervals.move(mx, yLow)
+                intervals.vertical(yHigh)
+            }
+            path.line(mx, my)
             if dots[m.kind] == nil && hollows[m.kind] == nil { kinds.append(m.kind) }
             if m.hollow {
                 let r = m.kind == "plain" ? 3.0 : 4.5
-                hollows[m.kind, default: ""] += "M\(n(x(m.commit) - r)) \(my)a\(n(r)) \(n(r)) 0 1 0 \(n(2 * r)) 0a\(n(r)) \(n(r)) 0 1 0 \(n(-2 * r)) 0"
+                hollows[m.kind, default: Pen()].move(mx - r, my)
+                // Two half circles: back where they started, so the pen stays put.
+                hollows[m.kind]!.text += "a\(n(r)) \(n(r)) 0 1 0 \(n(2 * r)) 0a\(n(r)) \(n(r)) 0 1 0 \(n(-2 * r)) 0"
             } else {
-                dots[m.kind, default: ""] += "M\(mx) \(my)h0"
+                dots[m.kind, default: Pen()].move(mx, my)
+                dots[m.kind]!.text += "h0"
             }
         }
-        if !intervals.isEmpty { out += "<path class=\"ci\" d=\"\(intervals)\"/>" }
-        if line && marks.count > 1 { out += "<path class=\"line\" d=\"\(path)\"/>" }
+        if !intervals.text.isEmpty { out += "<path class=\"ci\" d=\"\(intervals.text)\"/>" }
+        if line && marks.count > 1 { out += "<path class=\"line\" d=\"\(path.text)\"/>" }
         // Plain dots under the optimizations.
         for kind in kinds.sorted(by: { ($0 == "plain" ? 0 : 1, $0) < ($1 == "plain" ? 0 : 1, $1) }) {
-            if let d = dots[kind] { out += "<path class=\"dot \(kind)\" d=\"\(d)\"/>" }
-            if let d = hollows[kind] { out += "<path class=\"hollow \(kind)\" d=\"\(d)\"/>" }
+            if let d = dots[kind] { out += "<path class=\"dot \(kind)\" d=\"\(d.text)\"/>" }
+            if let d = hollows[kind] { out += "<path class=\"hollow \(kind)\" d=\"\(d.text)\"/>" }
         }
         out += "<path class=\"guide\" d=\"M0 \(n(top))V\(n(height - bottom))\" visibility=\"hidden\"/>"
         out += "</svg>"
         return out
+    }
+
+    /// Path data in tenths of a unit, absolute for the first point and relative after it (with a repeated
+    /// command letter left out): 50 charts of 2,000 commits are megabytes smaller than in absolute form.
+    struct Pen {
+        var text = ""
+        /// The current point, in tenths; nil before the first.
+        var at: (x: Int, y: Int)?
+        var last: Character = " "
+
+        static func tenths(_ v: Double) -> Int { v.isFinite ? Int((v * 10).rounded()) : 0 }
+
+        mutating func command(_ relative: Character, _ absolute: Character, _ numbers: [Int]) {
+            let letter = at == nil ? absolute : relative
+            var first = true
+            if letter != last || letter == absolute {
+                text.append(letter)
+            } else {
+                first = false
+            }
+            for number in numbers {
+                let written = SVGChart.decimal(tenths: number)
+                if !first && !written.hasPrefix("-") { text += " " }
+                text += written
+                first = false
+            }
+            last = letter
+        }
+
+        mutating func move(_ x: Double, _ y: Double) {
+            let (tx, ty) = (Self.tenths(x), Self.tenths(y))
+            command("m", "M", at.map { [tx - $0.x, ty - $0.y] } ?? [tx, ty])
+            at = (tx, ty)
+            last = " "  // "m" repeated would mean a line: every move is written out
+        }
+
+        mutating func line(_ x: Double, _ y: Double) {
+            let (tx, ty) = (Self.tenths(x), Self.tenths(y))
+            guard let from = at else {
+                command("m", "M", [tx, ty])
+                at = (tx, ty)
+                last = " "  // pairs after "M" would be absolute: the first "l" is written out
+                return
+            }
+            command("l", "L", [tx - from.x, ty - from.y])
+            at = (tx, ty)
+        }
+
+        mutating func vertical(_ y: Double) {
+            let ty = Self.tenths(y)
+            command("v", "V", [ty - (at?.y ?? 0)])
+            at = (at?.x ?? 0, ty)
+            last = " "
+        }
+    }
+
+    /// A number of tenths as the shortest decimal: 12 → "1.2", 3 → ".3", -3 → "-.3", 20 → "2".
+    static func decimal(tenths: Int) -> String {
+        let sign = tenths < 0 ? "-" : ""
+        let whole = abs(tenths) / 10, fraction = abs(tenths) % 10
+        if fraction == 0 { return sign + String(whole) }
+        return sign + (whole == 0 ? "" : String(whole)) + "." + String(fraction)
     }
 
     /// About four round values covering [lo, hi].
