@@ -7,6 +7,8 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// What perfjournal was doing, so the message says more than libgit2's.
     public var operation: String
+    /// A failed write left an unreachable object behind, for `git gc` to remove.
+    public var leftForGC = false
 
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
     public var isExists: Bool { code == GIT_EEXISTS.rawValue }

@@ -151,8 +151,21 @@ extension Repository {
                           git_note_commit_create(&newCommit, &blob, pointer, tipCommit, sig, sig, &target, text, 1))
             }
         } catch let error as GitError {
+            // The blob and the notes tree may be written and only the commit have failed: remove the tree
+            // too. Its id is computed, as libgit2 does not return it; a fanned-out tree is left to `git gc`.
+            var leftForGC = false
+            if !attempt.blobExisted {
+                if let tree = flatNotesTree(tip: tipCommit, adding: commit, blob: blobToWrite) {
+                    removeLooseObject(tree)
+                } else {
+                    leftForGC = true
+                }
+            }
             removeAttempt(attempt, commit: nil)
-            throw diskFull(error, needing: text.utf8.count) ? .outOfSpace("write note on \(commit.short)") : error
+            guard diskFull(error, needing: text.utf8.count) else { throw error }
+            var full = GitError.outOfSpace("write note on \(commit.short)")
+            full.leftForGC = leftForGC
+            throw full
         }
         // Compare-and-swap under the ref's lock. For the first note ever the expected value is the zero id,
         // "must not exist": plain create with force=0 checks existence before taking the lock, so two
@@ -189,6 +202,40 @@ extension Repository {
         defer { git_odb_free(odb) }
         var oid = id.oid
         return git_odb_exists(odb, &oid) == 1
+    }
+
+    /// The id of the notes tree `git_note_commit_create` writes when it adds `blob` as the note on `commit` to
+    /// `tip`'s tree, computed without writing anything. Nil when the tree fans out (git's own notes code splits
+    /// big notes trees into `ab/cdef…` directories), where libgit2 writes more than one tree.
+    func flatNotesTree(tip: OpaquePointer?, adding commit: ObjectID, blob: ObjectID) -> ObjectID? {
+        var entries: [(name: [UInt8], mode: UInt32, id: git_oid)] = []
+        if let tip {
+            var tree: OpaquePointer?
+            guard git_commit_tree(&tree, tip) == 0 else { return nil }
+            defer { git_tree_free(tree) }
+            for index in 0..<git_tree_entrycount(tree) {
+                guard let entry = git_tree_entry_byindex(tree, index) else { return nil }
+                let name = String(cString: git_tree_entry_name(entry))
+                let mode = git_tree_entry_filemode_raw(entry).rawValue
+                if mode == GIT_FILEMODE_TREE.rawValue && commit.hex.hasPrefix(name) { return nil }
+                if name == commit.hex { continue }
+                entries.append((Array(name.utf8), mode, git_tree_entry_id(entry)!.pointee))
+            }
+        }
+        entries.append((Array(commit.hex.utf8), GIT_FILEMODE_BLOB.rawValue, blob.oid))
+        // git's order: names compared bytewise, a directory as if it ended in "/".
+        func key(_ entry: (name: [UInt8], mode: UInt32, id: git_oid)) -> [UInt8] {
+            entry.mode == GIT_FILEMODE_TREE.rawValue ? entry.name + [47] : entry.name
+        }
+        entries.sort { key($0).lexicographicallyPrecedes(key($1)) }
+        var bytes: [UInt8] = []
+        for entry in entries {
+            bytes += Array(String(entry.mode, radix: 8).utf8) + [32] + entry.name + [0]
+            withUnsafeBytes(of: entry.id.id) { bytes += $0.prefix(20) }
+        }
+        var oid = git_oid()
+        let code = bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_TREE) }
+        return code == 0 ? ObjectID(oid) : nil
     }
 
     /// Deletes what a failed attempt wrote: its commit, and its blob and root tree when the blob is new.

@@ -10,7 +10,8 @@ import protocol Support.OutputStream
 /// `refs/notes/perfjournal-remotes/<remote>` and merged here: a union of notes by commit, and inside a
 /// note a union of runs by run id. The merge commit has both tips as parents, so `git push REMOTE
 /// refs/notes/perfjournal` then fast-forwards the remote. An incoming note perfjournal cannot read is
-/// never merged: it is reported on `warnings` and kept in `refs/notes/perfjournal-quarantine`.
+/// never merged: it is reported on `warnings` and kept in `refs/notes/perfjournal-quarantine`. A note written by
+/// a newer perfjournal is not garbage: the fetch stops (exit 9) and merges nothing until perfjournal is upgraded.
 public enum FetchCommand {
     public static func run(at path: String, remote: String, output: OutputStream, warnings: OutputStream) throws {
         let workspace = try Workspace.open(at: path)
@@ -22,7 +23,15 @@ public enum FetchCommand {
             throw PerfJournalError(.repository, file: remote, "cannot fetch \(NoteStore.ref): \(error.message)")
         }
         var keptOut: [NoteStore.KeptOut] = []
-        let merged = try workspace.store.merge(from: tracking, keptOut: &keptOut)
+        let merged: Int
+        do {
+            merged = try workspace.store.merge(from: tracking, keptOut: &keptOut)
+        } catch let newer as NoteStore.NewerNote {
+            throw PerfJournalError(
+                .store, file: remote,
+                "\(remote)'s note on \(newer.commit.short) was written by a newer perfjournal (schema \(newer.schema)): "
+                    + "upgrade perfjournal to fetch it; nothing was merged")
+        }
         for note in keptOut where !note.local {
             warnings.line("\(remote)'s note on \(note.commit.short) \(note.problem.phrase); kept out (a copy is in \(NoteStore.quarantineRef))")
         }

@@ -36,32 +36,72 @@ public struct NoteStore {
     /// Runs `body` holding the writers' lock of this repository (blocking until it is free).
     @discardableResult
     package func withWriteLock<T>(_ body: () throws -> T) throws -> T {
-        let directory = repository.commonDir + "/perfjournal"
-        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
-            throw PerfJournalError(.store, file: directory, "cannot create perfjournal's directory: \(String(cString: strerror(errno)))")
-        }
+        let directory = try stateDirectory()
         let lock = try FileLock(path: directory + "/notes.lock")
         defer { withExtendedLifetime(lock) {} }
         return try body()
     }
 
+    /// `.git/perfjournal`, created when missing.
+    private func stateDirectory() throws -> String {
+        let directory = repository.commonDir + "/perfjournal"
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw PerfJournalError(.store, file: directory, "cannot create perfjournal's directory: \(String(cString: strerror(errno)))")
+        }
+        return directory
+    }
+
+    package var spool: RunSpool { RunSpool(stateDirectory: repository.commonDir + "/perfjournal") }
+
     /// Adds `run` to the note on `commit`. A run whose id is already there is not added twice, so a
     /// retried store (after a crash between storing and clearing a job) stays exactly-once.
+    ///
+    /// The run is spooled first (`RunSpool`) and the writers' lock taken after: the holder writes the runs
+    /// of every writer waiting on that commit in one note write, so N writers cost a few writes, not N
+    /// writes of a growing note. Returns once the run is in the note, or throws: it never reports a run
+    /// stored that is not.
     public func append(_ run: Run, to commit: ObjectID) throws {
+        let spool = self.spool
         do {
+            _ = try stateDirectory()
+            let entry = try spool.put(run, commit: commit)
             try withWriteLock {
-                try repository.updateNote(ref: Self.ref, commit: commit, message: "perfjournal: \(run.source.rawValue) \(commit.short)") { current in
+                // Inside the lock: once our file is gone or unlocked no holder may pick the run up, and a
+                // failure must not leave it to be stored after we reported it.
+                defer { entry.release() }
+                // Gone: a holder stored it and the ref update had landed before it removed the file.
+                guard entry.isSpooled else { return }
+                let others = spool.waiting(for: commit, own: entry)
+                let batch = [run] + others.map(\.run)
+                let sources = Set(batch.map(\.source.rawValue)).sorted().joined(separator: ", ")
+                let message = "perfjournal: \(sources) \(commit.short)" + (batch.count > 1 ? " (\(batch.count) runs)" : "")
+                try repository.updateNote(ref: Self.ref, commit: commit, message: message) { current in
                     var note = try current.map { try NoteCodec.decode($0, commit: commit) } ?? Note()
-                    if note.runs.contains(where: { $0.id == run.id }) { return nil }
-                    note.runs.append(run)
+                    var known = Set(note.runs.map(\.id))
+                    let before = note.runs.count
+                    for candidate in batch where known.insert(candidate.id).inserted { note.runs.append(candidate) }
+                    if note.runs.count == before { return nil }
                     return try NoteCodec.encode(note)
                 }
+                // Landed (or every run was there already): now their writers may learn it.
+                for waiting in others { unlink(waiting.path) }
             }
         } catch let error as GitError where error.isOutOfSpace {
-            throw PerfJournalError(.store, file: Self.ref, "no space left on device (writing the note on \(commit.short)): nothing was stored")
+            throw Self.noSpace(commit, leftForGC: error.leftForGC)
+        } catch let error as RunSpool.Failure where error.isOutOfSpace {
+            throw Self.noSpace(commit)
         } catch let error as GitError {
             throw PerfJournalError(.store, file: Self.ref, "could not store the run on \(commit.short): \(error)")
+        } catch let error as RunSpool.Failure {
+            throw PerfJournalError(.store, file: error.path, "could not store the run on \(commit.short): \(error.message)")
         }
+    }
+
+    static func noSpace(_ commit: ObjectID, leftForGC: Bool = false) -> PerfJournalError {
+        PerfJournalError(
+            .store, file: Self.ref,
+            "no space left on device (writing the note on \(commit.short)): nothing was stored"
+                + (leftForGC ? " (a partly written tree is left for `git gc`)" : ""))
     }
 
     // MARK: - Unreadable notes
@@ -134,6 +174,12 @@ public struct NoteStore {
 
     // MARK: - Merging another clone's notes
 
+    /// The other side holds a note written by a newer perfjournal: `merge` merged nothing.
+    public struct NewerNote: Error, Equatable {
+        public var commit: ObjectID
+        public var schema: Int
+    }
+
     /// A note of the other side that was not merged, and why.
     public struct KeptOut: Sendable, Equatable {
         public var commit: ObjectID
@@ -144,7 +190,8 @@ public struct NoteStore {
 
     /// Merges the notes ref `other` (another clone's, fetched) into perfjournal's: a union of notes by
     /// commit, and inside a note a union of runs by run id. Every incoming note is read first; one that
-    /// cannot be read is never merged: it goes to `quarantineRef` and is reported in `keptOut`. A local
+    /// cannot be read is never merged: it goes to `quarantineRef` and is reported in `keptOut`; one that a newer
+    /// perfjournal wrote stops the merge (`NewerNote`), merging nothing. A local
     /// note that cannot be read stays as it is (`doctor --fix` is its way out). Returns the notes changed.
     public func merge(from other: String, keptOut: inout [KeptOut]) throws -> Int {
         var rejected: [KeptOut] = []
@@ -156,6 +203,10 @@ public struct NoteStore {
                     let incoming: Note
                     switch NoteCodec.read(theirs) {
                     case .success(let note): incoming = note
+                    case .failure(.newerSchema(let schema)):
+                        // Not garbage: a newer perfjournal's runs, which a later upgrade reads. Quarantining
+                        // it would hide it, and merging around it would leave the clones apart; stop instead.
+                        throw NewerNote(commit: commit, schema: schema)
                     case .failure(let problem):
                         if !rejected.contains(where: { $0.commit == commit }) {
                             rejected.append(KeptOut(commit: commit, problem: problem, local: false))

@@ -30,6 +30,8 @@ public struct Workspace {
         // Likewise a daemon killed while claiming a job leaves `queue/….running.tmp-<pid>-…`.
         AtomicFile.removeStaleTemporaries(in: workspace.stateDirectory + "/queue")
         AtomicFile.removeStaleTemporaries(in: workspace.stateDirectory + "/queue/failed")
+        // And a writer killed while its run waited in the spool: its run is never stored (see `RunSpool`).
+        workspace.store.spool.removeAbandoned()
         return workspace
     }
 

@@ -72,6 +72,26 @@ import Testing
         #expect(try repo.perfjournal("fetch", "origin", in: other).stdout.contains("up to date"))
     }
 
+    /// A note written by a newer perfjournal is not garbage: `fetch` stops, says to upgrade, and merges
+    /// nothing (not even the readable notes, nor anything into the quarantine).
+    @Test func fetchRefusesANoteOfANewerSchemaAndMergesNothing() throws {
+        let (repo, other) = try Self.clones()
+        #expect(try repo.perfjournal("record", "HEAD", "--results", Self.pytestRun).status == 0)
+        try repo.git("notes", "--ref=perfjournal", "add", "-m", "{\"schema\": 3, \"runs\": [], \"future\": true}", "HEAD~1")
+        try repo.git("push", "-q", "origin", "refs/notes/perfjournal")
+        let first = String(try repo.git("rev-parse", "HEAD~1").stdout.prefix(7))
+        #expect(try repo.perfjournal("record", "HEAD", "--results", Self.pytestRun, in: other).status == 0)
+        let refsBefore = try repo.git("for-each-ref", "refs/notes/perfjournal", "refs/notes/perfjournal-quarantine", in: other).stdout
+
+        let fetched = try repo.perfjournal("fetch", "origin", in: other)
+        BadInputTests.expectOneLineError(
+            fetched, exit: 9,
+            mentioning: ["origin's note on \(first) was written by a newer perfjournal (schema 3): upgrade perfjournal to fetch it; nothing was merged"])
+        #expect(try repo.git("for-each-ref", "refs/notes/perfjournal", "refs/notes/perfjournal-quarantine", in: other).stdout == refsBefore)
+        #expect(!refsBefore.isEmpty)
+        #expect(try Self.runs(repo, "HEAD", in: other).count == 1)
+    }
+
     @Test func doctorListsAndFixMovesUnreadableNotesAside() throws {
         let repo = try TestRepository()
         try repo.write("a.txt", "1\n")
@@ -137,7 +157,115 @@ import Testing
         #expect(Set(runs.compactMap { $0["id"] as? String }).count == writers)
         let unreachable = try repo.git("fsck", "--unreachable", "--no-reflogs", "--no-progress").stdout
         #expect(!unreachable.contains("unreachable blob"), "\(unreachable)")
-        #expect(try repo.git("reflog", "show", "refs/notes/perfjournal").stdout.split(separator: "\n").count == writers)
+        // Writers that queued together were written together: at most one note write per writer.
+        let writes = try repo.git("reflog", "show", "refs/notes/perfjournal").stdout.split(separator: "\n").count
+        #expect((1...writers).contains(writes), "\(writes) note writes")
+        #expect(Self.spooled(repo).isEmpty)
+    }
+
+    // MARK: - Writers that queue are written together
+
+    /// Holds the writers' lock of `repo` as a writer would, until `release`.
+    final class HeldWriteLock {
+        private var fd: Int32
+        init(_ repo: TestRepository) throws {
+            try FileManager.default.createDirectory(atPath: repo.root + "/.git/perfjournal", withIntermediateDirectories: true)
+            fd = open(repo.root + "/.git/perfjournal/notes.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0, flock(fd, LOCK_EX) == 0 else { throw TestFailure("cannot take notes.lock") }
+        }
+        func release() {
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
+        }
+        deinit { release() }
+    }
+
+    /// The runs waiting in the spool: file name to run id.
+    static func spooled(_ repo: TestRepository) -> [String: String] {
+        let directory = repo.root + "/.git/perfjournal/pending"
+        var found: [String: String] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".run") {
+            let data = FileManager.default.contents(atPath: directory + "/" + name) ?? Data()
+            found[name] = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["id"] as? String ?? ""
+        }
+        return found
+    }
+
+    /// Starts `perfjournal record HEAD` writers while the lock is held, and waits until every one has
+    /// spooled its run (no timing involved: a writer spools before it asks for the lock).
+    static func queuedWriters(_ repo: TestRepository, _ count: Int, results: String = pytestRun) throws -> [Process] {
+        let writers = try (0..<count).map { _ in try DaemonTests.launch(repo, ["record", "HEAD", "--results", results]) }
+        while spooled(repo).count < count {
+            if let gone = writers.first(where: { !$0.isRunning }) {
+                throw TestFailure("a writer exited (\(gone.terminationStatus)) before its run was spooled")
+            }
+            usleep(20_000)
+        }
+        return writers
+    }
+
+    /// Writers waiting on one commit are written in one note write by whoever gets the lock first; the
+    /// others find their runs stored. Every run once, every writer told it succeeded.
+    @Test func queuedWritersAreStoredInOneNoteWrite() throws {
+        let repo = try TestRepository()
+        try repo.write("a.txt", "1\n")
+        try repo.commit("one")
+        let count = 16
+        let lock = try HeldWriteLock(repo)
+        let writers = try Self.queuedWriters(repo, count)
+        let ids = Set(Self.spooled(repo).values)
+        #expect(ids.count == count)
+        lock.release()
+        for writer in writers { writer.waitUntilExit() }
+        #expect(writers.map(\.terminationStatus) == Array(repeating: 0, count: count))
+        let runs = try Self.runs(repo, "HEAD")
+        #expect(runs.count == count)
+        #expect(Set(runs.compactMap { $0["id"] as? String }) == ids)
+        let reflog = try repo.git("reflog", "show", "--format=%gs", "refs/notes/perfjournal").stdout
+        #expect(reflog.split(separator: "\n") == ["perfjournal: record \(try repo.head().prefix(7)) (\(count) runs)"], "\(reflog)")
+        #expect(Self.spooled(repo).isEmpty)
+        #expect(try repo.git("fsck", "--no-progress", "--strict").status == 0)
+    }
+
+    /// A writer killed while it waits for the lock never stored its run, and nobody stores it later: whoever
+    /// runs it again (the daemon after a restart, the user) would otherwise end up with two.
+    @Test func aWriterKilledWhileWaitingIsNotStored() throws {
+        let repo = try TestRepository()
+        try repo.write("a.txt", "1\n")
+        try repo.commit("one")
+        let lock = try HeldWriteLock(repo)
+        let writers = try Self.queuedWriters(repo, 2)
+        let killed = writers[0]
+        let spool = Self.spooled(repo)
+        let killedID = try #require(spool.first { $0.key.contains(".\(killed.processIdentifier)-") }?.value)
+        let survivorID = try #require(spool.first { !$0.key.contains(".\(killed.processIdentifier)-") }?.value)
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        lock.release()
+        writers[1].waitUntilExit()
+        #expect(writers[1].terminationStatus == 0)
+        #expect(try Self.runs(repo, "HEAD").compactMap { $0["id"] as? String } == [survivorID])
+        #expect(killedID != survivorID)
+        // The survivor, holding the lock, removed the dead writer's file.
+        #expect(Self.spooled(repo).isEmpty)
+    }
+
+    /// The write of a batch fails (here: the note on the commit cannot be read): every queued writer
+    /// reports the failure and none claims its run was stored.
+    @Test func whenTheBatchWriteFailsEveryQueuedWriterFails() throws {
+        let repo = try TestRepository()
+        try repo.write("a.txt", "1\n")
+        try repo.commit("one")
+        try repo.git("notes", "--ref=perfjournal", "add", "-m", "{ not json", "HEAD")
+        let count = 6
+        let lock = try HeldWriteLock(repo)
+        let writers = try Self.queuedWriters(repo, count)
+        lock.release()
+        for writer in writers { writer.waitUntilExit() }
+        #expect(writers.map(\.terminationStatus) == Array(repeating: 9, count: count))
+        #expect(try repo.git("notes", "--ref=perfjournal", "show", "HEAD").stdout == "{ not json\n")
+        #expect(Self.spooled(repo).isEmpty)
     }
 
     final class LockedStatuses: @unchecked Sendable {
@@ -164,13 +292,23 @@ import Testing
         let git = repo.root + "/.git"
         try FileManager.default.createDirectory(atPath: git + "/perfjournal/queue", withIntermediateDirectories: true)
         let old = Date(timeIntervalSinceNow: -3600)
-        let stale = [git + "/objects/tmp_object_git2_a1b2c3", git + "/perfjournal/queue/0001-abc1234.running.tmp-27931-12345"]
-        let fresh = [git + "/objects/tmp_object_git2_d4e5f6", git + "/perfjournal/queue/0002-abc1234.running.tmp-27932-67890"]
+        try FileManager.default.createDirectory(atPath: git + "/perfjournal/pending", withIntermediateDirectories: true)
+        let stale = [
+            git + "/objects/tmp_object_git2_a1b2c3", git + "/perfjournal/queue/0001-abc1234.running.tmp-27931-12345",
+            git + "/perfjournal/pending/abc1234.27931-1.run.tmp-27931-2",
+        ]
+        let fresh = [
+            git + "/objects/tmp_object_git2_d4e5f6", git + "/perfjournal/queue/0002-abc1234.running.tmp-27932-67890",
+            git + "/perfjournal/pending/abc1234.27932-1.run.tmp-27932-2",
+        ]
+        // A spooled run nobody holds (its writer was killed) goes at once, whatever its age.
+        let abandoned = git + "/perfjournal/pending/abc1234.27933-1.run"
+        #expect(FileManager.default.createFile(atPath: abandoned, contents: Data("{}".utf8)))
         for path in stale + fresh { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
         for path in stale { try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path) }
 
         _ = try repo.perfjournal("status")  // any start will do, whatever it then finds
-        for path in stale { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
+        for path in stale + [abandoned] { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
         // A young one may belong to a writer that is still running.
         for path in fresh { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
     }

@@ -1,0 +1,184 @@
+import Foundation
+import Git
+import Support
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs waiting to be written into their commit's note: `.git/perfjournal/pending/<commit>.<pid>-<n>.run`,
+/// one file per writer, holding the run's JSON.
+///
+/// Why: a writer that appends its run alone, in turn under the writers' lock, decodes, re-encodes and writes
+/// every earlier run of the note, so N writers on one commit cost O(N²). Instead each writer spools its run
+/// first and then takes the lock; whoever holds it writes every spooled run of that commit in one note
+/// write. A writer that gets the lock and finds its file gone knows its run is in the note.
+///
+/// The rules that make that inference sound and keep each run stored once:
+/// - A writer holds an exclusive flock on its file from before the file has its name (it is locked while
+///   still a temporary, then renamed) until it returns, so "the file is locked" means "its writer is alive".
+///   The kernel drops the flock when the writer dies, even by SIGKILL, and pids being reused cannot fool it.
+/// - The lock holder writes only the runs of live writers. A writer killed before its run was stored is never
+///   stored later by someone else: its caller saw no success, so whoever runs it again (the daemon after a
+///   restart, a user re-running `record`) must not end up with a second copy. Such a file is removed by the
+///   next lock holder or `Workspace.open`.
+/// - A file is removed by a lock holder only after the ref update that holds its run landed (or found the run
+///   already there), and only under the writers' lock. A failed write leaves the other writers' files in place:
+///   each of them then tries itself and reports its own outcome, so none claims a success that did not happen.
+/// - The run id still dedupes: a holder killed between the ref update and removing the files leaves them, and
+///   the next one finds those runs in the note already.
+///
+/// No fsync: a spooled run only matters while its writer is alive, so a power loss (which kills every
+/// writer) makes every file abandoned anyway.
+package struct RunSpool {
+    package let directory: String
+
+    package init(stateDirectory: String) {
+        directory = stateDirectory + "/pending"
+    }
+
+    /// A run spooled by this process; its flock is held until `release` (or the process dies).
+    package final class Entry {
+        package let path: String
+        private var fd: Int32
+
+        init(path: String, fd: Int32) {
+            self.path = path
+            self.fd = fd
+        }
+
+        /// Is the file still there? Only a lock holder that stored the run removes it while we live.
+        package var isSpooled: Bool { access(path, F_OK) == 0 }
+
+        /// Removes the file (if still there) and drops the flock, in that order: once unlocked it would look
+        /// abandoned, and between the two a lock holder could otherwise pick up a run we are giving up on.
+        package func release() {
+            guard fd >= 0 else { return }
+            unlink(path)
+            close(fd)
+            fd = -1
+        }
+
+        deinit { release() }
+    }
+
+    /// A live writer's spooled run of one commit, read by the lock holder.
+    package struct Waiting {
+        package var path: String
+        package var run: Run
+    }
+
+    /// Writes `run` for `commit`, locked, under its final name. Throws `noSpace` when the disk is full.
+    package func put(_ run: Run, commit: ObjectID) throws -> Entry {
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw Failure.system(directory, "cannot create the spool directory", errno)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let bytes = try encoder.encode(run)
+        let name = "\(commit.hex).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).run"
+        let path = directory + "/" + name
+        // `AtomicFile`'s temporary naming, so `removeStaleTemporaries` clears one left by a killed writer.
+        let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure.system(temporary, "cannot create", errno) }
+        // Locked before it has its name: there is never a moment when it looks abandoned.
+        var failed: Int32 = flock(fd, LOCK_EX) == 0 ? 0 : errno
+        if failed == 0 {
+            failed = bytes.withUnsafeBytes { raw -> Int32 in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    offset += n
+                }
+                return 0
+            }
+        }
+        if failed == 0 && rename(temporary, path) != 0 { failed = errno }
+        if failed != 0 {
+            unlink(temporary)
+            close(fd)
+            throw Failure.system(temporary, "cannot write", failed)
+        }
+        return Entry(path: path, fd: fd)
+    }
+
+    /// The runs of `commit` that other live writers spooled, oldest first (the own run is not read back: the
+    /// caller has it). Files of writers that died are removed on the way, for every commit. A file that does
+    /// not decode (another perfjournal's) is left to its writer, which then stores its run itself.
+    package func waiting(for commit: ObjectID, own: Entry) -> [Waiting] {
+        var found: [Waiting] = []
+        let prefix = commit.hex + "."
+        for name in names() {
+            let path = directory + "/" + name
+            if path == own.path { continue }
+            if Self.isAbandoned(path) {
+                unlink(path)
+                continue
+            }
+            guard name.hasPrefix(prefix), let data = FileManager.default.contents(atPath: path),
+                let run = try? JSONDecoder().decode(Run.self, from: data)
+            else { continue }
+            found.append(Waiting(path: path, run: run))
+        }
+        return found.sorted { modified($0.path) < modified($1.path) }
+    }
+
+    /// Removes every file whose writer died (the next lock holder would too), and temporaries older than
+    /// `AtomicFile.staleAge`. Returns how many spooled runs were dropped.
+    @discardableResult
+    package func removeAbandoned() -> Int {
+        AtomicFile.removeStaleTemporaries(in: directory)
+        var removed = 0
+        for name in names() where Self.isAbandoned(directory + "/" + name) {
+            if unlink(directory + "/" + name) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    private func names() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".run") }.sorted()
+    }
+
+    /// True when no process holds the file's flock: its writer is gone.
+    static func isAbandoned(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return false }
+        flock(fd, LOCK_UN)
+        return true
+    }
+
+    private func modified(_ path: String) -> Double {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        #if canImport(Darwin)
+        return Double(info.st_mtimespec.tv_sec) + Double(info.st_mtimespec.tv_nsec) / 1e9
+        #else
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        #endif
+    }
+
+    /// A spool file that could not be written.
+    package struct Failure: Error {
+        package var path: String
+        var what: String
+        var code: Int32
+
+        static func system(_ path: String, _ what: String, _ code: Int32) -> Failure {
+            Failure(path: path, what: what, code: code)
+        }
+
+        var isOutOfSpace: Bool { code == ENOSPC || code == EDQUOT }
+        /// "cannot write: Permission denied"
+        var message: String { "\(what): \(String(cString: strerror(code)))" }
+    }
+}
