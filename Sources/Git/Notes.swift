@@ -142,7 +142,8 @@ extension Repository {
         // The note's blob holds the new run, so unless it is already stored, this attempt's blob, tree and
         // commit are new objects that nothing else can refer to: a failed attempt removes them again.
         let blobToWrite = try blobID(of: text)
-        let attempt = AttemptObjects(blob: blobToWrite, blobExisted: objectExists(blobToWrite))
+        let attempt = AttemptObjects(
+            blob: blobToWrite, blobExisted: objectExists(blobToWrite), tree: flatNotesTree(tip: tipCommit, adding: commit, blob: blobToWrite))
 
         var newCommit = git_oid(), blob = git_oid()
         do {
@@ -151,21 +152,13 @@ extension Repository {
                           git_note_commit_create(&newCommit, &blob, pointer, tipCommit, sig, sig, &target, text, 1))
             }
         } catch let error as GitError {
-            // The blob and the notes tree may be written and only the commit have failed: remove the tree
-            // too. Its id is computed, as libgit2 does not return it; a fanned-out tree is left to `git gc`.
-            var leftForGC = false
-            if !attempt.blobExisted {
-                if let tree = flatNotesTree(tip: tipCommit, adding: commit, blob: blobToWrite) {
-                    removeLooseObject(tree)
-                } else {
-                    leftForGC = true
-                }
-            }
-            removeAttempt(attempt, commit: nil)
-            guard diskFull(error, needing: text.utf8.count) else { throw error }
-            var full = GitError.outOfSpace("write note on \(commit.short)")
-            full.leftForGC = leftForGC
-            throw full
+            // Judged before the attempt's objects are removed: that frees the space again.
+            let full = diskFull(error, needing: text.utf8.count)
+            let leftForGC = removeAttempt(attempt, commit: nil)
+            guard full else { throw error }
+            var outOfSpace = GitError.outOfSpace("write note on \(commit.short)")
+            outOfSpace.leftForGC = leftForGC
+            throw outOfSpace
         }
         // Compare-and-swap under the ref's lock. For the first note ever the expected value is the zero id,
         // "must not exist": plain create with force=0 checks existence before taking the lock, so two
@@ -173,13 +166,19 @@ extension Repository {
         let code = moveReference(ref, to: newCommit, expected: tip?.oid, message: message)
         if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue || code == GIT_ELOCKED.rawValue {
             // Lost the race: this attempt's objects are garbage already; the retry writes its own.
-            removeAttempt(attempt, commit: ObjectID(newCommit))
+            _ = removeAttempt(attempt, commit: ObjectID(newCommit))
             return .raced(GitError(code: code, operation: "update \(ref)"))
         }
         if code < 0 {
+            // On a full disk libgit2 may report the commit written when it is not, and the ref update then
+            // finds no target ("target OID for the reference doesn't exist").
             let error = GitError(code: code, operation: "update \(ref)")
-            removeAttempt(attempt, commit: ObjectID(newCommit))
-            throw diskFull(error, needing: 4096) ? .outOfSpace("update \(ref)") : error
+            let full = diskFull(error, needing: text.utf8.count)
+            let leftForGC = removeAttempt(attempt, commit: ObjectID(newCommit))
+            guard full else { throw error }
+            var outOfSpace = GitError.outOfSpace("write note on \(commit.short)")
+            outOfSpace.leftForGC = leftForGC
+            throw outOfSpace
         }
         return .written
     }
@@ -187,6 +186,8 @@ extension Repository {
     private struct AttemptObjects {
         var blob: ObjectID
         var blobExisted: Bool
+        /// The notes tree holding the blob (`flatNotesTree`); nil when it cannot be computed.
+        var tree: ObjectID?
     }
 
     private func blobID(of text: String) throws -> ObjectID {
@@ -238,15 +239,24 @@ extension Repository {
         return code == 0 ? ObjectID(oid) : nil
     }
 
-    /// Deletes what a failed attempt wrote: its commit, and its blob and root tree when the blob is new.
-    private func removeAttempt(_ attempt: AttemptObjects, commit: ObjectID?) {
+    /// Deletes what a failed attempt wrote: its commit, and its blob and notes tree when the blob is new (a
+    /// tree holding a new blob is new too). The tree's id is computed, since libgit2 may have written it
+    /// and then failed on the commit; returns true when a tree may be left (a fanned-out notes tree whose
+    /// id was not computed, and no commit to read it from) for `git gc`.
+    private func removeAttempt(_ attempt: AttemptObjects, commit: ObjectID?) -> Bool {
         var doomed: [ObjectID] = []
-        if let commit {
-            doomed.append(commit)
-            if !attempt.blobExisted, let tree = try? self.commit(commit).tree { doomed.append(tree) }
+        var treeLeft = false
+        if !attempt.blobExisted {
+            doomed.append(attempt.blob)
+            if let tree = attempt.tree ?? commit.flatMap({ try? self.commit($0).tree }) {
+                doomed.append(tree)
+            } else {
+                treeLeft = true
+            }
         }
-        if !attempt.blobExisted { doomed.append(attempt.blob) }
+        if let commit { doomed.append(commit) }
         for id in doomed { removeLooseObject(id) }
+        return treeLeft
     }
 
     /// Unlinks the loose file of `id`, if there is one (a packed object is never touched).

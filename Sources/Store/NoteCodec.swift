@@ -6,11 +6,61 @@ import Support
 /// Note text <-> `Note`. The text is pretty JSON with sorted keys, so `git notes show` is readable and
 /// the same note always has the same bytes; arrays of numbers stay on one line to keep samples compact.
 public enum NoteCodec {
+    /// The note's text: `JSONEncoder` (sorted keys) laid out by `JSONLayout.pretty`, byte for byte. It is
+    /// assembled from each run's `fragment`, so runs encoded once (by the writer that spooled them) are
+    /// written into a note without being encoded again.
     public static func encode(_ note: Note) throws -> String {
+        assemble(schema: note.schema, fragments: try note.runs.map(fragment))
+    }
+
+    /// A run as it stands in a note's `runs` array (indented for that depth, no separator).
+    ///
+    /// `JSONEncoder` spends almost all its time on the samples, one generic call per number (about 0.2 s
+    /// for a run of 48,000), so the run is encoded with each sample array empty and the numbers are written
+    /// into those places by `JSONLayout.pretty`, as `JSONEncoder` writes them. Should the empty arrays not
+    /// line up with the runs' sample arrays (a key "samples" with an empty array elsewhere in the run), the
+    /// run is encoded the slow way.
+    static func fragment(_ run: Run) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let compact = try encoder.encode(note)
-        return JSONLayout.pretty(compact) + "\n"
+        var hollow = run
+        var samples: [[Double]] = []
+        for index in hollow.results.indices {
+            guard let values = hollow.results[index].samples else { continue }
+            for value in values where !value.isFinite {
+                throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "sample \(value) is not a finite number"))
+            }
+            samples.append(values)
+            hollow.results[index].samples = []
+        }
+        if let fast = JSONLayout.pretty(try encoder.encode(hollow), depth: 2, samples: samples) { return fast }
+        return JSONLayout.pretty(try encoder.encode(run), depth: 2)!
+    }
+
+    /// The note text holding `fragments` as its runs.
+    static func assemble(schema: Int, fragments: [String]) -> String {
+        if fragments.isEmpty { return "{\n  \"runs\": [],\n  \"schema\": \(schema)\n}\n" }
+        var text = "{\n  \"runs\": [\n    "
+        text.reserveCapacity(fragments.reduce(64) { $0 + $1.utf8.count + 6 })
+        for (index, fragment) in fragments.enumerated() {
+            if index > 0 { text += ",\n    " }
+            text += fragment
+        }
+        return text + suffix(schema: schema)
+    }
+
+    private static func suffix(schema: Int) -> String { "\n  ],\n  \"schema\": \(schema)\n}\n" }
+
+    /// `text` with `fragments` appended to its runs, when `text` is laid out as `encode` lays out a note of
+    /// `schema` with at least one run; nil otherwise (then encode the note instead). Appending leaves every
+    /// byte of the runs already there as it is, so the result is what `encode` gives for the longer note.
+    static func appending(_ fragments: [String], to text: String, schema: Int) -> String? {
+        let end = suffix(schema: schema)
+        guard text.hasPrefix("{\n  \"runs\": [\n    {"), text.hasSuffix(end) else { return nil }
+        var result = String(text.utf8.dropLast(end.utf8.count))!
+        result.reserveCapacity(text.utf8.count + fragments.reduce(0) { $0 + $1.utf8.count + 6 })
+        for fragment in fragments { result += ",\n    " + fragment }
+        return result + end
     }
 
     /// The way out of every "not a perfjournal note" error, named in its message.
@@ -97,10 +147,19 @@ public enum NoteCodec {
 /// on a single line.
 enum JSONLayout {
     static func pretty(_ compact: Data) -> String {
+        pretty(compact, depth: 0)!
+    }
+
+    /// `compact` laid out as if nested `depth` levels deep. With `samples`, each empty array under a key
+    /// "samples" is filled, in order, with the next of them, numbers written as `JSONEncoder` writes them;
+    /// nil when the counts differ.
+    static func pretty(_ compact: Data, depth startDepth: Int, samples: [[Double]]? = nil) -> String? {
         let bytes = [UInt8](compact)
         var out = [UInt8]()
-        out.reserveCapacity(bytes.count + bytes.count / 4)
-        var depth = 0
+        out.reserveCapacity(bytes.count + bytes.count / 4 + (samples?.reduce(0) { $0 + $1.count * 24 } ?? 0))
+        var depth = startDepth
+        var filled = 0
+        let samplesKey = Array("\"samples\":[]".utf8)
         var i = 0
         // Per open bracket: does it print inline?
         var inline: [Bool] = []
@@ -137,6 +196,21 @@ enum JSONLayout {
             case 34:  // copy a whole string, escapes included
                 var j = i + 1
                 while j < bytes.count && bytes[j] != 34 { j += bytes[j] == 92 ? 2 : 1 }
+                if let samples, j == i + 8, bytes[i..<min(i + samplesKey.count, bytes.count)].elementsEqual(samplesKey) {
+                    guard filled < samples.count else { return nil }
+                    out.append(contentsOf: samplesKey.prefix(10))  // "samples":
+                    out.append(contentsOf: [32, 91])
+                    for (index, value) in samples[filled].enumerated() {
+                        if index > 0 { out.append(contentsOf: [44, 32]) }
+                        // JSONEncoder's form: the shortest round-trip digits, without a trailing ".0".
+                        let text = value.description
+                        out.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
+                    }
+                    out.append(93)
+                    filled += 1
+                    i += samplesKey.count
+                    continue
+                }
                 out.append(contentsOf: bytes[i...min(j, bytes.count - 1)])
                 i = j
             case 123, 91:
@@ -165,6 +239,7 @@ enum JSONLayout {
             }
             i += 1
         }
+        if let samples, filled != samples.count { return nil }
         return String(decoding: out, as: UTF8.self)
     }
 }

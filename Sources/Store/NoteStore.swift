@@ -64,7 +64,8 @@ public struct NoteStore {
         let spool = self.spool
         do {
             _ = try stateDirectory()
-            let entry = try spool.put(run, commit: commit)
+            let own = RunSpool.Spooled(id: run.id, fragment: try NoteCodec.fragment(run), path: nil)
+            let entry = try spool.put(own, commit: commit)
             try withWriteLock {
                 // Inside the lock: once our file is gone or unlocked no holder may pick the run up, and a
                 // failure must not leave it to be stored after we reported it.
@@ -72,19 +73,13 @@ public struct NoteStore {
                 // Gone: a holder stored it and the ref update had landed before it removed the file.
                 guard entry.isSpooled else { return }
                 let others = spool.waiting(for: commit, own: entry)
-                let batch = [run] + others.map(\.run)
-                let sources = Set(batch.map(\.source.rawValue)).sorted().joined(separator: ", ")
-                let message = "perfjournal: \(sources) \(commit.short)" + (batch.count > 1 ? " (\(batch.count) runs)" : "")
+                let batch = [own] + others
+                let message = "perfjournal: \(run.source.rawValue) \(commit.short)" + (batch.count > 1 ? " (\(batch.count) runs)" : "")
                 try repository.updateNote(ref: Self.ref, commit: commit, message: message) { current in
-                    var note = try current.map { try NoteCodec.decode($0, commit: commit) } ?? Note()
-                    var known = Set(note.runs.map(\.id))
-                    let before = note.runs.count
-                    for candidate in batch where known.insert(candidate.id).inserted { note.runs.append(candidate) }
-                    if note.runs.count == before { return nil }
-                    return try NoteCodec.encode(note)
+                    try Self.adding(batch, to: current, commit: commit)
                 }
                 // Landed (or every run was there already): now their writers may learn it.
-                for waiting in others { unlink(waiting.path) }
+                for waiting in others { if let path = waiting.path { unlink(path) } }
             }
         } catch let error as GitError where error.isOutOfSpace {
             throw Self.noSpace(commit, leftForGC: error.leftForGC)
@@ -95,6 +90,24 @@ public struct NoteStore {
         } catch let error as RunSpool.Failure {
             throw PerfJournalError(.store, file: error.path, "could not store the run on \(commit.short): \(error.message)")
         }
+    }
+
+    /// The note text `current` (nil: no note yet) with the runs of `batch` it lacks, or nil when it has them
+    /// all. The note is decoded once (it must be readable, and its run ids say what it has); the new runs'
+    /// text is appended to it as it is, or the whole note encoded when it is not laid out as perfjournal
+    /// writes notes.
+    static func adding(_ batch: [RunSpool.Spooled], to current: String?, commit: ObjectID) throws -> String? {
+        guard let current else {
+            var seen = Set<String>()
+            return NoteCodec.assemble(schema: Note.currentSchema, fragments: batch.filter { seen.insert($0.id).inserted }.map(\.fragment))
+        }
+        var note = try NoteCodec.decode(current, commit: commit)
+        var known = Set(note.runs.map(\.id))
+        let new = batch.filter { known.insert($0.id).inserted }
+        if new.isEmpty { return nil }
+        if let text = NoteCodec.appending(new.map(\.fragment), to: current, schema: note.schema) { return text }
+        note.runs += try new.map { try $0.run() }
+        return try NoteCodec.encode(note)
     }
 
     static func noSpace(_ commit: ObjectID, leftForGC: Bool = false) -> PerfJournalError {

@@ -9,7 +9,8 @@ import Darwin
 #endif
 
 /// Runs waiting to be written into their commit's note: `.git/perfjournal/pending/<commit>.<pid>-<n>.run`,
-/// one file per writer, holding the run's JSON.
+/// one file per writer: a line with the run's id (a JSON string), then the run as it will stand in the note
+/// (`NoteCodec.fragment`), so the lock holder copies it into the note without encoding it again.
 ///
 /// Why: a writer that appends its run alone, in turn under the writers' lock, decodes, re-encodes and writes
 /// every earlier run of the note, so N writers on one commit cost O(N²). Instead each writer spools its run
@@ -64,20 +65,27 @@ package struct RunSpool {
         deinit { release() }
     }
 
-    /// A live writer's spooled run of one commit, read by the lock holder.
-    package struct Waiting {
-        package var path: String
-        package var run: Run
+    /// A spooled run: its id and its text in a note (`NoteCodec.fragment`).
+    package struct Spooled {
+        package var id: String
+        package var fragment: String
+        /// The file it came from; nil for the lock holder's own run.
+        package var path: String?
+
+        /// The run itself, only needed when the note must be encoded whole.
+        package func run() throws -> Run {
+            try JSONDecoder().decode(Run.self, from: Data(fragment.utf8))
+        }
     }
 
-    /// Writes `run` for `commit`, locked, under its final name. Throws `noSpace` when the disk is full.
-    package func put(_ run: Run, commit: ObjectID) throws -> Entry {
+    /// Writes `run` for `commit`, locked, under its final name. A full disk throws a `Failure` whose
+    /// `isOutOfSpace` is true.
+    package func put(_ run: Spooled, commit: ObjectID) throws -> Entry {
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
             throw Failure.system(directory, "cannot create the spool directory", errno)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = try encoder.encode(run)
+        let id = String(decoding: try JSONEncoder().encode(run.id), as: UTF8.self)
+        let bytes = Array((id + "\n" + run.fragment).utf8)
         let name = "\(commit.hex).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).run"
         let path = directory + "/" + name
         // `AtomicFile`'s temporary naming, so `removeStaleTemporaries` clears one left by a killed writer.
@@ -112,8 +120,8 @@ package struct RunSpool {
     /// The runs of `commit` that other live writers spooled, oldest first (the own run is not read back: the
     /// caller has it). Files of writers that died are removed on the way, for every commit. A file that does
     /// not decode (another perfjournal's) is left to its writer, which then stores its run itself.
-    package func waiting(for commit: ObjectID, own: Entry) -> [Waiting] {
-        var found: [Waiting] = []
+    package func waiting(for commit: ObjectID, own: Entry) -> [Spooled] {
+        var found: [Spooled] = []
         let prefix = commit.hex + "."
         for name in names() {
             let path = directory + "/" + name
@@ -123,11 +131,12 @@ package struct RunSpool {
                 continue
             }
             guard name.hasPrefix(prefix), let data = FileManager.default.contents(atPath: path),
-                let run = try? JSONDecoder().decode(Run.self, from: data)
+                let newline = data.firstIndex(of: 10),
+                let id = try? JSONDecoder().decode(String.self, from: data[..<newline])
             else { continue }
-            found.append(Waiting(path: path, run: run))
+            found.append(Spooled(id: id, fragment: String(decoding: data[(newline + 1)...], as: UTF8.self), path: path))
         }
-        return found.sorted { modified($0.path) < modified($1.path) }
+        return found.sorted { modified($0.path ?? "") < modified($1.path ?? "") }
     }
 
     /// Removes every file whose writer died (the next lock holder would too), and temporaries older than

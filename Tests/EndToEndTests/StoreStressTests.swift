@@ -186,8 +186,10 @@ import Testing
         let directory = repo.root + "/.git/perfjournal/pending"
         var found: [String: String] = [:]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".run") {
-            let data = FileManager.default.contents(atPath: directory + "/" + name) ?? Data()
-            found[name] = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["id"] as? String ?? ""
+            // The first line is the run's id, as a JSON string.
+            let text = (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
+            let line = Data((text.split(separator: "\n").first ?? "").utf8)
+            found[name] = (try? JSONSerialization.jsonObject(with: line, options: .fragmentsAllowed)) as? String ?? ""
         }
         return found
     }

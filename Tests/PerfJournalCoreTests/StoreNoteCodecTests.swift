@@ -29,6 +29,51 @@ import Testing
         #expect(text.split(separator: "\n").count > 10)
     }
 
+    /// The encoding every note had before runs were encoded one by one with their samples written
+    /// separately: the whole note through `JSONEncoder`, laid out by `JSONLayout.pretty`.
+    static func reference(_ note: Note) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return JSONLayout.pretty(try encoder.encode(note)) + "\n"
+    }
+
+    @Test func theFastEncodingIsByteForByteTheReference() throws {
+        var random = SeededGenerator(seed: 16)
+        // Magnitudes from nanoseconds to hours, whole numbers, exponents, negative zero.
+        var wide = (0..<5000).map { _ in pow(10, Double.random(in: -10..<5, using: &random)) * Double.random(in: 0.5..<1, using: &random) }
+        wide += [1, 100, 1e15, 1e16, 1e20, 123_456_789, -0.0, 0.1, 2.5e-7, 9_007_199_254_740_992, 1.2345678901234567e150]
+        var noSamples = Fixture.result("none", [1, 2])
+        noSamples.samples = nil
+        var emptySamples = Fixture.result("empty", [1, 2])
+        emptySamples.samples = []
+        let notes = [
+            Self.note, Note(), Note(runs: [Fixture.run(commit: Self.commit.hex, results: [])]),
+            Note(runs: [Fixture.run(commit: Self.commit.hex, results: [Fixture.result("wide", wide), noSamples, emptySamples])]),
+        ]
+        for note in notes {
+            #expect(try NoteCodec.encode(note) == Self.reference(note))
+        }
+    }
+
+    @Test func runsAreAppendedToANoteTextAsTheyWouldBeEncoded() throws {
+        let runs = Self.note.runs
+        let one = try NoteCodec.encode(Note(runs: [runs[0]]))
+        let appended = try #require(NoteCodec.appending([try NoteCodec.fragment(runs[1])], to: one, schema: Note.currentSchema))
+        #expect(appended == (try Self.reference(Self.note)))
+        // A text laid out otherwise (written by hand or another tool) is encoded whole instead.
+        #expect(NoteCodec.appending([try NoteCodec.fragment(runs[1])], to: one.replacingOccurrences(of: "\n", with: " "), schema: 1) == nil)
+        #expect(NoteCodec.appending([try NoteCodec.fragment(runs[1])], to: try NoteCodec.encode(Note()), schema: 1) == nil)
+        #expect(NoteCodec.appending([try NoteCodec.fragment(runs[1])], to: one, schema: 2) == nil)
+    }
+
+    @Test func anEmptySampleArrayElsewhereFallsBackToTheSlowLayout() {
+        let compact = Data(#"{"a":{"samples":[]},"results":[{"samples":[]}]}"#.utf8)
+        #expect(JSONLayout.pretty(compact, depth: 0, samples: [[1.5]]) == nil)
+        #expect(
+            JSONLayout.pretty(compact, depth: 0, samples: [[1.5], [2]])
+                == "{\n  \"a\": {\n    \"samples\": [1.5]\n  },\n  \"results\": [\n    {\n      \"samples\": [2]\n    }\n  ]\n}")
+    }
+
     @Test func aNewerSchemaIsRefusedWithAnUpgradeHint() throws {
         var note = Self.note
         note.schema = Note.currentSchema + 1
