@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # N concurrent `perfjournal record` on one commit, for N in 1 8 32 (WRITERS): wall time (median of ROUNDS),
 # bytes written to the object store per stored run, and the bytes left unreachable afterwards compared
-# with the bytes of the final notes. Every run must be stored exactly once.
+# with the bytes of the final notes. Every run must be stored exactly once, and no spooled run may be left
+# in .git/perfjournal/pending (writers spool their run, then whoever holds the lock writes them all).
 #
 # usage: store-concurrency.sh [BENCHMARKS SAMPLES]   (default 8 x 6000: ~48k samples per run, as in issue 16)
 # env:   PERFJOURNAL_BIN (default: the release build), WRITERS ("1 8 32"), ROUNDS (3)
@@ -19,6 +20,7 @@ export GIT_CONFIG_NOSYSTEM=1 HOME=$work/home GIT_AUTHOR_NAME=bench GIT_AUTHOR_EM
 mkdir -p "$HOME"
 python3 "$here/make_compare_files.py" "$work/results.json" "$work/unused.json" --benchmarks "$benchmarks" --samples "$samples"
 echo "results file: $(wc -c < "$work/results.json") bytes, $benchmarks benchmarks x $samples samples; $(nproc) cores; $bin"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 objects_bytes() { find "$1/.git/objects" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
 
@@ -45,7 +47,9 @@ for n in $writers; do
             | git -C "$repo" cat-file --batch-check='%(objectsize:disk)' | awk '{s += $1} END {print s + 0}')
         unreachable=$(git -C "$repo" fsck --unreachable --no-reflogs 2>/dev/null | awk '{print $3}' \
             | git -C "$repo" cat-file --batch-check='%(objectsize:disk)' | awk '{s += $1} END {print s + 0}')
-        echo "writers=$n round=$round failed=$failed runs(stored, distinct)=$runs written=$written B" \
+        spooled=$(find "$repo/.git/perfjournal/pending" -type f 2>/dev/null | wc -l)
+        writes=$(git -C "$repo" reflog show refs/notes/perfjournal | wc -l)
+        echo "writers=$n round=$round failed=$failed runs(stored, distinct)=$runs note-writes=$writes spooled-left=$spooled written=$written B" \
             "per-run=$((written / n)) B final-notes=$final B unreachable=$unreachable B" \
             "unreachable/final=$(echo "scale=2; $unreachable / $final" | bc) time=$(tail -1 "$work/times-$n") s"
         rm -rf "$repo"
@@ -58,3 +62,4 @@ med = {n: statistics.median(float(x) for x in open(f"{work}/times-{n}")) for n i
 for n in ns:
     print(f"{n:>3} writers: {med[n]:.2f} s median, {med[n] / med[ns[0]]:.1f}x the time of {ns[0]}")
 PY
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

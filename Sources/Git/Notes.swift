@@ -192,8 +192,8 @@ extension Repository {
 
     private func blobID(of text: String) throws -> ObjectID {
         var oid = git_oid()
-        let bytes = Array(text.utf8)
-        try check("hash note", bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) })
+        var text = text  // hashed in place: a note can be tens of MB
+        try check("hash note", text.withUTF8 { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) })
         return ObjectID(oid)
     }
 

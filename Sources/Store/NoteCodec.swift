@@ -57,10 +57,15 @@ public enum NoteCodec {
     static func appending(_ fragments: [String], to text: String, schema: Int) -> String? {
         let end = suffix(schema: schema)
         guard text.hasPrefix("{\n  \"runs\": [\n    {"), text.hasSuffix(end) else { return nil }
-        var result = String(text.utf8.dropLast(end.utf8.count))!
+        var result = ""
         result.reserveCapacity(text.utf8.count + fragments.reduce(0) { $0 + $1.utf8.count + 6 })
-        for fragment in fragments { result += ",\n    " + fragment }
-        return result + end
+        result += text[..<text.utf8.index(text.endIndex, offsetBy: -end.utf8.count)]
+        for fragment in fragments {
+            result += ",\n    "
+            result += fragment
+        }
+        result += end
+        return result
     }
 
     /// The way out of every "not a perfjournal note" error, named in its message.
