@@ -51,6 +51,59 @@ public enum NoteCodec {
 
     private static func suffix(schema: Int) -> String { "\n  ],\n  \"schema\": \(schema)\n}\n" }
 
+    /// The schema and run ids of `text`, read off the layout `encode` gives a note instead of decoding it
+    /// (a note of 32 runs of 48,000 samples is 35 MB): each run's id is on the one line of that run indented
+    /// by six spaces that starts with `"id": ` (keys of nested objects are indented further, and no string
+    /// holds a raw newline). Ids are returned as their JSON text (`literal`). Nil when `text` is not laid out
+    /// as `encode` lays out a note with runs, or the counts of runs and ids differ: then decode it.
+    ///
+    /// A note in that exact layout was written by perfjournal, so runs are appended to it unread; one that
+    /// was edited by hand into something unreadable while keeping the layout is not noticed here (readers
+    /// still report it, and `doctor` moves it aside).
+    static func runIDs(in text: String) -> (schema: Int, ids: [String])? {
+        var text = text
+        return text.withUTF8 { bytes -> (schema: Int, ids: [String])? in
+            let head = Array("{\n  \"runs\": [\n    {\n".utf8)
+            guard bytes.count > head.count, bytes.prefix(head.count).elementsEqual(head) else { return nil }
+            // The end: `\n  ],\n  "schema": <digits>\n}\n`.
+            let tail = Array("\n}\n".utf8)
+            guard bytes.suffix(tail.count).elementsEqual(tail) else { return nil }
+            var digitsStart = bytes.count - tail.count
+            while digitsStart > 0 && bytes[digitsStart - 1] >= 48 && bytes[digitsStart - 1] <= 57 { digitsStart -= 1 }
+            let schemaKey = Array("\n  ],\n  \"schema\": ".utf8)
+            guard digitsStart < bytes.count - tail.count, digitsStart >= schemaKey.count,
+                bytes[(digitsStart - schemaKey.count)..<digitsStart].elementsEqual(schemaKey),
+                let schema = Int(String(decoding: bytes[digitsStart..<(bytes.count - tail.count)], as: UTF8.self))
+            else { return nil }
+            let idKey = Array("      \"id\": ".utf8)
+            let runStart = Array("    {".utf8)
+            var ids: [String] = []
+            var runs = 0
+            var line = 0
+            while line < bytes.count {
+                var end = line
+                while end < bytes.count && bytes[end] != 10 { end += 1 }
+                let length = end - line
+                if length == runStart.count && bytes[line..<end].elementsEqual(runStart) {
+                    runs += 1
+                } else if length > idKey.count && bytes[line..<(line + idKey.count)].elementsEqual(idKey) {
+                    let valueEnd = bytes[end - 1] == 44 ? end - 1 : end  // without the trailing comma
+                    ids.append(String(decoding: bytes[(line + idKey.count)..<valueEnd], as: UTF8.self))
+                }
+                line = end + 1
+            }
+            // The first run opens on the `"runs": [` line's next line, counted above like the others.
+            return runs == ids.count ? (schema, ids) : nil
+        }
+    }
+
+    /// A run id as `encode` writes it, to compare with `runIDs`.
+    static func literal(_ id: String) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(id), as: UTF8.self)
+    }
+
     /// `text` with `fragments` appended to its runs, when `text` is laid out as `encode` lays out a note of
     /// `schema` with at least one run; nil otherwise (then encode the note instead). Appending leaves every
     /// byte of the runs already there as it is, so the result is what `encode` gives for the longer note.

@@ -93,13 +93,20 @@ public struct NoteStore {
     }
 
     /// The note text `current` (nil: no note yet) with the runs of `batch` it lacks, or nil when it has them
-    /// all. The note is decoded once (it must be readable, and its run ids say what it has); the new runs'
-    /// text is appended to it as it is, or the whole note encoded when it is not laid out as perfjournal
-    /// writes notes.
+    /// all. The new runs' text is appended to the note's as it is. A note laid out as perfjournal writes notes
+    /// (in this schema) is not decoded: its run ids are read off the layout (`NoteCodec.runIDs`), which keeps
+    /// the lock holder's work proportional to the bytes, not to decoding every earlier run. Any other note is
+    /// decoded (it must be readable) and encoded whole.
     static func adding(_ batch: [RunSpool.Spooled], to current: String?, commit: ObjectID) throws -> String? {
         guard let current else {
             var seen = Set<String>()
             return NoteCodec.assemble(schema: Note.currentSchema, fragments: batch.filter { seen.insert($0.id).inserted }.map(\.fragment))
+        }
+        if let layout = NoteCodec.runIDs(in: current), layout.schema == Note.currentSchema {
+            var known = Set(layout.ids)
+            let new = try batch.filter { known.insert(try NoteCodec.literal($0.id)).inserted }
+            if new.isEmpty { return nil }
+            if let text = NoteCodec.appending(new.map(\.fragment), to: current, schema: layout.schema) { return text }
         }
         var note = try NoteCodec.decode(current, commit: commit)
         var known = Set(note.runs.map(\.id))

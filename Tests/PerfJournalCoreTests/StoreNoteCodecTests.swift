@@ -66,6 +66,22 @@ import Testing
         #expect(NoteCodec.appending([try NoteCodec.fragment(runs[1])], to: one, schema: 2) == nil)
     }
 
+    @Test func runIDsAreReadOffTheLayoutWithoutDecoding() throws {
+        var note = Self.note
+        note.runs[1].id = "two \"quoted\" / slash"
+        let text = try NoteCodec.encode(note)
+        let layout = try #require(NoteCodec.runIDs(in: text))
+        #expect(layout.schema == Note.currentSchema)
+        // The machine's "id", nested deeper, is not a run's.
+        #expect(layout.ids == [try NoteCodec.literal("one"), try NoteCodec.literal("two \"quoted\" / slash")])
+        #expect(NoteCodec.runIDs(in: try NoteCodec.encode(Note())) == nil)
+        #expect(NoteCodec.runIDs(in: text.replacingOccurrences(of: "\n", with: " ")) == nil)
+        #expect(NoteCodec.runIDs(in: "{ not json") == nil)
+        var newer = note
+        newer.schema = 7
+        #expect(NoteCodec.runIDs(in: try NoteCodec.encode(newer))?.schema == 7)
+    }
+
     @Test func anEmptySampleArrayElsewhereFallsBackToTheSlowLayout() {
         let compact = Data(#"{"a":{"samples":[]},"results":[{"samples":[]}]}"#.utf8)
         #expect(JSONLayout.pretty(compact, depth: 0, samples: [[1.5]]) == nil)
