@@ -47,7 +47,7 @@ for n in $writers; do
             | git -C "$repo" cat-file --batch-check='%(objectsize:disk)' | awk '{s += $1} END {print s + 0}')
         unreachable=$(git -C "$repo" fsck --unreachable --no-reflogs 2>/dev/null | awk '{print $3}' \
             | git -C "$repo" cat-file --batch-check='%(objectsize:disk)' | awk '{s += $1} END {print s + 0}')
-        spooled=$(find "$repo/.git/perfjournal/pending" -type f 2>/dev/null | wc -l)
+        spooled=$({ find "$repo/.git/perfjournal/pending" -type f 2>/dev/null || true; } | wc -l)
         writes=$(git -C "$repo" reflog show refs/notes/perfjournal | wc -l)
         echo "writers=$n round=$round failed=$failed runs(stored, distinct)=$runs note-writes=$writes spooled-left=$spooled written=$written B" \
             "per-run=$((written / n)) B final-notes=$final B unreachable=$unreachable B" \
