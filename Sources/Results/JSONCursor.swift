@@ -114,9 +114,9 @@ package struct JSONCursor {
         return x
     }
 
-    /// Reads past the value here, whatever it is.
+    /// Reads past the value here, whatever it is, checking its syntax but building nothing.
     package mutating func skip() throws {
         parser.skipWhitespace()
-        _ = try parser.parseValue()
+        try parser.skipValue()
     }
 }

@@ -177,6 +177,131 @@ struct JSONParser {
         }
     }
 
+    /// Reads past the value here as `parseValue` would, with the same errors, but keeps nothing: no
+    /// arrays, no strings, no number conversions (a reader skipping a profile's caller→callee rows).
+    mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count else { throw truncated() }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            depth += 1
+            guard depth <= Self.maxDepth else { throw garbled("nested too deeply") }
+            index += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw truncated() }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                depth -= 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count else { throw truncated() }
+                guard bytes[index] == UInt8(ascii: "\"") else { throw garbled("expected a quoted member name") }
+                try skipString()
+                skipWhitespace()
+                guard index < bytes.count else { throw truncated() }
+                guard bytes[index] == UInt8(ascii: ":") else { throw garbled("expected ':' after member name") }
+                index += 1
+                skipWhitespace()
+                try skipValue()
+                skipWhitespace()
+                guard index < bytes.count else { throw truncated() }
+                switch bytes[index] {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "}"):
+                    index += 1
+                    depth -= 1
+                    return
+                default: throw garbled("expected ',' or '}' in object")
+                }
+            }
+        case UInt8(ascii: "["):
+            depth += 1
+            guard depth <= Self.maxDepth else { throw garbled("nested too deeply") }
+            index += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw truncated() }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                try skipValue()
+                skipWhitespace()
+                guard index < bytes.count else { throw truncated() }
+                switch bytes[index] {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"):
+                    index += 1
+                    depth -= 1
+                    return
+                default: throw garbled("expected ',' or ']' in array")
+                }
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+        default: _ = try parseValue()  // true, false, null, NaN, Infinity: nothing to allocate
+        }
+    }
+
+    /// Past a string; only one with escapes is decoded (to check them).
+    mutating func skipString() throws(JSONParseError) {
+        let start = index
+        index += 1  // opening quote
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                index = start
+                _ = try parseString()
+                return
+            }
+            if byte < 0x20 { throw garbled("control character in string") }
+            index += 1
+        }
+        throw truncated()
+    }
+
+    /// Past a number, checked against the grammar `parseNumber` checks but not converted.
+    mutating func skipNumber() throws(JSONParseError) {
+        if bytes[index] == UInt8(ascii: "-") {
+            index += 1
+            guard index < bytes.count else { throw truncated() }
+            if bytes[index] == UInt8(ascii: "I") {
+                try expectWord("Infinity")
+                return
+            }
+        }
+        guard index < bytes.count else { throw truncated() }
+        guard isDigit(bytes[index]) else { throw garbled("expected a digit in number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count else { throw truncated() }
+            guard isDigit(bytes[index]) else { throw garbled("expected a digit after '.' in number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            guard index < bytes.count else { throw truncated() }
+            if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+                guard index < bytes.count else { throw truncated() }
+            }
+            guard isDigit(bytes[index]) else { throw garbled("expected a digit in number's exponent") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+    }
+
     static func printable(_ byte: UInt8) -> String {
         (0x21...0x7E).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
     }
@@ -431,6 +556,10 @@ struct JSONParser {
             if exponent < 0 { value /= Self.powersOfTen[-exponent] } else { value *= Self.powersOfTen[exponent] }
             return negative ? -value : value
         }
+        if significantDigits <= 19, abs(exponent) <= 22 {
+            let value = Self.wideMantissa(mantissa, exponent)
+            return negative ? -value : value
+        }
         // strtod straight from the buffer (correctly rounded, no String to allocate). The byte after the
         // number stops it, so the number must not end the buffer; and if strtod stops elsewhere than we
         // did (a locale whose decimal point is not '.'), the standard library's parser decides instead.
@@ -453,6 +582,46 @@ struct JSONParser {
     /// JSONDecoder refuses numbers that overflow or underflow a Double; leave those (and subnormals) to it.
     mutating func noteOutOfRange(_ value: Double, mantissa: UInt64) {
         if !value.isFinite || (value == 0 && mantissa != 0) || value.isSubnormal { sawNonStandard = true }
+    }
+
+    /// 5^0 ... 5^22, exact.
+    static let powersOfFive: [UInt64] = (0...22).map { exponent in
+        var p: UInt64 = 1
+        for _ in 0..<exponent { p *= 5 }
+        return p
+    }
+
+    /// `mantissa` × 10^`exponent` (|exponent| ≤ 22), correctly rounded, for the mantissas above 2^53
+    /// (17 to 19 digits) that shortest-form writers such as Python's repr give about half of all doubles,
+    /// which Clinger's fast path leaves to strtod at several times the cost. 10^e = 5^e × 2^e with
+    /// 5^22 < 2^52: the product with 5^e is exact in 128 bits; the quotient by 5^e is taken to 64 more
+    /// bits. Its top 64 bits, with a sticky bit for anything nonzero below (remainder included), convert
+    /// to Double in the one rounding, and scaling by a power of two is exact.
+    static func wideMantissa(_ mantissa: UInt64, _ exponent: Int) -> Double {
+        var high: UInt64
+        var low: UInt64
+        var inexact = false
+        var scale = exponent
+        if exponent >= 0 {
+            (high, low) = mantissa.multipliedFullWidth(by: powersOfFive[exponent])
+        } else {
+            // Long division of mantissa × 2^64 by 5^-e, one 64-bit digit at a time.
+            let divisor = powersOfFive[-exponent]
+            let (upper, rest) = mantissa.quotientAndRemainder(dividingBy: divisor)
+            let (lower, remainder) = divisor.dividingFullWidth((high: rest, low: 0))
+            (high, low) = (upper, lower)
+            inexact = remainder != 0
+            scale -= 64
+        }
+        var top = low
+        if high != 0 {
+            let dropped = 64 - high.leadingZeroBitCount
+            top = dropped == 64 ? high : high << (64 - dropped) | low >> dropped
+            inexact = inexact || (dropped < 64 ? low << (64 - dropped) : low) != 0
+            scale += dropped
+        }
+        if inexact { top |= 1 }  // below the rounding bit: top has at least 54 significant bits here
+        return Double(top) * Double(bitPattern: UInt64(1023 + scale) << 52)
     }
 
     @inline(__always) func isDigit(_ byte: UInt8) -> Bool {

@@ -76,6 +76,25 @@ import Testing
         }
     }
 
+    @Test func longMantissasAreCorrectlyRounded() throws {
+        // 17 to 19 digits with a power of ten up to 22: the exact 128-bit path, not strtod. Halfway cases
+        // round to even; the reference is strtod on the same text.
+        let texts = [
+            "9007199254740993", "9007199254740995", "18014398509481985e-1", "12345678901234567890", "1234567890123456789e-22",
+            "18446744073709551615e22", "6.3942679845788375e-05", "0.00012345678901234567", "-4.9406564584124654e-5", "1.7976931348623157e3",
+        ]
+        var generator = SeededGenerator(seed: 0xD161)
+        var generated: [String] = []
+        for _ in 0..<5_000 {
+            let digits = String(generator.next() % 9_000_000_000_000_000_000 + 1_000_000_000_000_000_000)
+            generated.append(digits + "e" + String(Int(generator.next() % 45) - 22))
+        }
+        for text in texts + generated {
+            let parsed = try Self.parse(text)
+            #expect(parsed == .number(strtod(text, nil)), "\(text)")
+        }
+    }
+
     @Test func pythonAndGoogleBenchmarkNonFiniteTokens() throws {
         let parsed = try Self.parse("[NaN, Infinity, -Infinity, -0.5, 1E+2, 0]")
         guard case .numbers(let xs) = parsed else {
@@ -128,6 +147,33 @@ import Testing
         ]
         for (text, message) in cases {
             #expect(throws: JSONParseError(truncated: false, message: message), "\(text)") { try Self.parse(text) }
+        }
+    }
+
+    @Test func aCursorSkipsWhatParseReadsWithTheSameErrors() throws {
+        func skipped(_ text: String) -> String {
+            do {
+                try JSONCursor.read(Data(text.utf8)) { c in try c.skip() }
+                return "ok"
+            } catch {
+                return "\(error)"
+            }
+        }
+        func parsed(_ text: String) -> String {
+            do {
+                _ = try Self.parse(text)
+                return "ok"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let texts = [
+            #"{"a": [1, -2.5e-3, "x\n\u00e9", true, null, NaN, -Infinity, {"b": {}}, []], "c": "\"/"}"#, "[1 2]", "[01]", "[1.]", "[-]",
+            "[1e+]", #"["a\q"]"#, #"["a\u12"]"#, "{\"a\" 1}", "{a: 1}", "[nan]", "[tru]", "[1,]", "[\"a", "{\"a\": [1, 2", "[\"\u{1}\"]",
+            String(repeating: "[", count: 300),
+        ]
+        for text in texts {
+            #expect(skipped(text) == parsed(text), "\(text)")
         }
     }
 
