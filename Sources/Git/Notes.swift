@@ -1,5 +1,6 @@
 // swift-format-ignore-file
 import CGit2
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -17,6 +18,19 @@ extension Repository {
         try check("read note on \(commit.short)", code)
         defer { git_note_free(note) }
         return git_note_message(note).map { String(cString: $0) }
+    }
+
+    /// The note attached to `commit` under `ref` as bytes, or nil: for a big note read straight into a
+    /// parser (no String to validate and copy on the way).
+    public func noteBytes(ref: String, commit: ObjectID) throws -> Data? {
+        var note: OpaquePointer?
+        var oid = commit.oid
+        let code = git_note_read(&note, pointer, ref, &oid)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check("read note on \(commit.short)", code)
+        defer { git_note_free(note) }
+        guard let message = git_note_message(note) else { return Data() }
+        return Data(bytes: message, count: strlen(message))
     }
 
     /// Every annotated commit under `ref`, mapped to its note blob. Reads no blobs, so it is cheap

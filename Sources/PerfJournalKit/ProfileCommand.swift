@@ -28,13 +28,16 @@ public enum ProfileCommand {
     }
 
     public static func run(at path: String, revisions: [String], options: Options, output: OutputStream, progress: OutputStream) throws {
+        // A read-only view of notes this repository wrote: not worth re-hashing megabytes of them.
+        GitLibrary.skipHashVerificationOnRead()
         let workspace = try Workspace.open(at: path)
         guard revisions.count <= 2 else { throw PerfJournalError(.usage, "profile takes one revision, or two to compare") }
         let names = revisions.isEmpty ? ["HEAD"] : revisions
         var sides: [(label: String, commit: ObjectID, run: Run, profile: RunProfile)] = []
         for name in names {
             let commit = try workspace.resolve(name)
-            guard let found = try ProfileLookup.latest(at: commit, in: workspace.repository) else {
+            // Only the speedscope export walks the caller→callee rows.
+            guard let found = try ProfileLookup.latest(at: commit, in: workspace.repository, edges: options.speedscope != nil) else {
                 throw PerfJournalError(
                     .notMeasured, file: ProfileStore.ref,
                     "no profile stored for \(commit.short) (profiles come with `perfjournal run` of a pytest-benchmark suite, [profile] enabled = true; another clone's arrive with `perfjournal fetch`)"
@@ -63,7 +66,7 @@ public enum ProfileCommand {
         } else {
             let diff = ProfileDiff.compare(sides[0].profile, sides[1].profile)
             if options.json {
-                output.write(diffJSON(before: sides[0].commit.hex, after: sides[1].commit.hex, diff: diff, top: options.top))
+                output.write(utf8: diffJSON(before: sides[0].commit.hex, after: sides[1].commit.hex, diff: diff, top: options.top))
             } else {
                 output.write(text(before: sides[0].commit, after: sides[1].commit, diff: diff, top: options.top ?? 10))
             }
@@ -200,7 +203,7 @@ public enum ProfileCommand {
 
     /// `profile A B --json`, written value by value (`JSONText.Writer`): on 100 benchmarks × 300 functions it
     /// is 25 MB, which JSONEncoder took most of a second to write. Keys in sorted order.
-    static func diffJSON(before: String, after: String, diff: ProfileDiff, top: Int?) -> String {
+    static func diffJSON(before: String, after: String, diff: ProfileDiff, top: Int?) -> [UInt8] {
         var w = JSONText.Writer(capacity: 1 << 20)
         w.beginObject()
         w.key("after")
@@ -246,7 +249,7 @@ public enum ProfileCommand {
         }
         w.endArray()
         w.endObject()
-        return w.text
+        return w.utf8
     }
 
     /// A function's figures on one side; null when it is not there (new, or gone).

@@ -22,16 +22,18 @@ public struct ProfileStore {
     /// The converted profile `Measurement` leaves in the run directory until the run is stored.
     public static let pendingFile = "profile.json"
 
-    public func note(at commit: ObjectID) throws -> ProfileNote? {
-        guard let text = try repository.noteText(ref: Self.ref, commit: commit) else { return nil }
-        return try Self.decode(text, commit: commit)
+    /// The note on `commit`. Without `edges`, the caller→callee rows are skipped (checked, not kept): a
+    /// third of a note's bytes, which only the speedscope export uses.
+    public func note(at commit: ObjectID, edges: Bool = true) throws -> ProfileNote? {
+        guard let bytes = try repository.noteBytes(ref: Self.ref, commit: commit) else { return nil }
+        return try Self.decode(bytes, commit: commit, edges: edges)
     }
 
     /// The profile of `run`, looked up on the commit it was measured at (a run carried over to a rewritten
     /// commit keeps its original `commit`). Nil when there is none or it cannot be read.
-    public func profile(of run: Run) -> RunProfile? {
+    public func profile(of run: Run, edges: Bool = true) -> RunProfile? {
         guard let commit = ObjectID(hex: run.commit) else { return nil }
-        return (try? note(at: commit))??.runs[run.id]
+        return (try? note(at: commit, edges: edges))??.runs[run.id]
     }
 
     /// Adds `profile` for `runID` to the note on `commit`; a run id already there is left as it is.
@@ -69,8 +71,12 @@ public struct ProfileStore {
     }
 
     public static func decode(_ text: String, commit: ObjectID) throws -> ProfileNote {
+        try decode(Data(text.utf8), commit: commit)
+    }
+
+    static func decode(_ data: Data, commit: ObjectID, edges: Bool = true) throws -> ProfileNote {
         do {
-            return try ProfileNoteReader.read(Data(text.utf8))
+            return try ProfileNoteReader.read(data, edges: edges)
         } catch .newerSchema(let schema) {
             throw PerfJournalError(
                 .store, file: ref,

@@ -42,6 +42,16 @@ import Testing
         #expect(b.loops == nil && b.edges.isEmpty && b.functions.first?.line == 3 && b.functions.first?.cumulativeSeconds == 1)
     }
 
+    @Test func withoutEdgesTheRowsAreSkippedButTheirSyntaxIsChecked() throws {
+        let text = try ProfileStore.encode(Self.note)
+        let read = try ProfileStore.decode(Data(text.utf8), commit: Self.commit, edges: false)
+        var expected = Self.note
+        expected.runs["run-1"]!.benchmarks[0].edges = []
+        #expect(read == expected)
+        let garbled = #"{"schema":1,"runs":{"r":{"benchmarks":[{"name":"b","edges":[[0,1,2 3]]}]}}}"#
+        #expect(throws: PerfJournalError.self) { try ProfileStore.decode(Data(garbled.utf8), commit: Self.commit, edges: false) }
+    }
+
     @Test func aBrokenNoteSaysWhereAndANewerOneSaysUpgrade() {
         func message(_ text: String) -> String {
             do {
