@@ -29,6 +29,13 @@ extension JSONText {
         /// The document with `encode`'s trailing newline.
         public var text: String { String(decoding: bytes, as: UTF8.self) + "\n" }
 
+        /// `text`'s bytes, without making the String.
+        public var utf8: [UInt8] {
+            var out = bytes
+            out.append(UInt8(ascii: "\n"))
+            return out
+        }
+
         public mutating func beginObject() { open(UInt8(ascii: "{")) }
         public mutating func endObject() { close(UInt8(ascii: "}")) }
         public mutating func beginArray() { open(UInt8(ascii: "[")) }
@@ -65,9 +72,22 @@ extension JSONText {
         public mutating func number(_ value: Double) {
             guard value.isFinite else { return null() }
             element()
-            var text = value.description
-            if text.hasSuffix(".0") { text.removeLast(2) }
-            bytes.append(contentsOf: text.utf8)
+            // Double's TextOutputStreamable writes its description's ASCII without making a String.
+            // (Swapped in and out, so that the buffer is never shared and never copied.)
+            var sink = Sink()
+            swap(&sink.bytes, &bytes)
+            value.write(to: &sink)
+            swap(&sink.bytes, &bytes)
+            if bytes.count >= 2, bytes[bytes.count - 2] == UInt8(ascii: "."), bytes[bytes.count - 1] == UInt8(ascii: "0") {
+                bytes.removeLast(2)
+            }
+        }
+
+        /// Appends what a `TextOutputStreamable` writes.
+        private struct Sink: TextOutputStream {
+            var bytes: [UInt8] = []
+            mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+            mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
         }
 
         public mutating func number(_ value: Double?) {
