@@ -5,7 +5,8 @@
 #     wall time, and CPU time (user + sys of the pytest process tree, and of the conversion), which other
 #     work on a shared machine disturbs far less than wall time; the load average is printed with them;
 #  2. bytes per run in refs/notes/perfjournal-profiles for that suite;
-#  3. `perfjournal profile A B --json` over 100 benchmarks x 300 functions (synthetic notes), median of 5.
+#  3. `perfjournal profile A B` over 100 benchmarks x 300 functions (synthetic notes), `--json` (25 MB of output)
+#     and the text view (top 10 a benchmark) apart, medians of 5 each: wall and CPU time, with the load average.
 # Usage: profile-speed.sh [suite] [diff]   (default both: "suite" is parts 1 and 2, "diff" is part 3)
 set -euo pipefail
 parts=${*:-suite diff}
