@@ -87,14 +87,14 @@ public struct BenchmarkProfile: Codable, Sendable, Equatable {
     public var hasFunctions: Bool { !functions.isEmpty && (totalSeconds ?? 0) > 0 }
 
     /// Cumulative share of `function` in this benchmark (0...1).
-    public func cumulativeShare(_ function: ProfiledFunction) -> Double {
-        guard let total = totalSeconds, total > 0 else { return 0 }
-        return min(1, function.cumulativeSeconds / total)
-    }
+    public func cumulativeShare(_ function: ProfiledFunction) -> Double { Self.share(function.cumulativeSeconds, of: totalSeconds) }
 
-    public func selfShare(_ function: ProfiledFunction) -> Double {
-        guard let total = totalSeconds, total > 0 else { return 0 }
-        return min(1, function.selfSeconds / total)
+    public func selfShare(_ function: ProfiledFunction) -> Double { Self.share(function.selfSeconds, of: totalSeconds) }
+
+    /// `seconds` as a share (0...1) of a benchmark's `total` seconds a call; 0 without a total.
+    static func share(_ seconds: Double, of total: Double?) -> Double {
+        guard let total, total > 0 else { return 0 }
+        return min(1, seconds / total)
     }
 
     /// Functions by their matching key, (file, name) (line numbers move between commits); where a file

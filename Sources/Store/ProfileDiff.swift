@@ -84,28 +84,124 @@ public struct ProfileDiff: Sendable {
     }
 
     public static func compare(name: String, _ before: BenchmarkProfile?, _ after: BenchmarkProfile?) -> Benchmark {
-        let a = before?.byKey() ?? [:]
-        let b = after?.byKey() ?? [:]
-        func side(_ function: ProfiledFunction?, _ profile: BenchmarkProfile?) -> Side? {
-            guard let function, let profile else { return nil }
-            let loops = Double(max(1, profile.loops ?? 1))
+        // Every function of both sides is compared (the order is by size of change): 300 a benchmark, 100
+        // benchmarks a view. So functions are matched through `FunctionKeys` (a table of slots, not a
+        // dictionary of strings), and a side's figures are taken from numbers, not by copying its profile.
+        let capacity = (before?.functions.count ?? 0) + (after?.functions.count ?? 0)
+        var keys = FunctionKeys(capacity: capacity)
+        // After first: a key both sides spell differently (canonically equal strings) is after's spelling.
+        let b = MergedFunctions(after, capacity: capacity, &keys)
+        let a = MergedFunctions(before, capacity: capacity, &keys)
+        func side(_ function: ProfiledFunction?, of profile: BenchmarkProfile?) -> Side? {
+            guard let function else { return nil }
+            let loops = Double(max(1, profile?.loops ?? 1))
+            let total = profile?.totalSeconds
             return Side(
                 line: function.line, calls: Double(function.calls) / loops, selfSeconds: function.selfSeconds,
-                cumulativeSeconds: function.cumulativeSeconds, selfShare: profile.selfShare(function),
-                cumulativeShare: profile.cumulativeShare(function))
+                cumulativeSeconds: function.cumulativeSeconds, selfShare: BenchmarkProfile.share(function.selfSeconds, of: total),
+                cumulativeShare: BenchmarkProfile.share(function.cumulativeSeconds, of: total))
         }
-        var changes: [(size: Double, key: ProfiledFunction.Key, change: FunctionChange)] = []
-        changes.reserveCapacity(max(a.count, b.count))
-        for (key, function) in b {
-            let change = FunctionChange(file: key.file, name: key.name, before: side(a[key], before), after: side(function, after))
-            changes.append((abs(change.changeSeconds), key, change))
+        let changes = (0..<keys.count).map { slot in
+            FunctionChange(file: keys[slot].file, name: keys[slot].name, before: side(a[slot], of: before), after: side(b[slot], of: after))
         }
-        for (key, function) in a where b[key] == nil {
-            let change = FunctionChange(file: key.file, name: key.name, before: side(function, before), after: nil)
-            changes.append((abs(change.changeSeconds), key, change))
-        }
+        var order = changes.indices.map { (size: abs(changes[$0].changeSeconds), slot: $0) }
         // Largest change first; ties by file, then name, for the same output every time.
-        changes.sort { $0.size != $1.size ? $0.size > $1.size : $0.key < $1.key }
-        return Benchmark(name: name, before: before, after: after, functions: changes.map(\.change))
+        order.sort { $0.size != $1.size ? $0.size > $1.size : keys[$0.slot] < keys[$1.slot] }
+        return Benchmark(name: name, before: before, after: after, functions: order.map { changes[$0.slot] })
+    }
+
+}
+
+/// One side's functions by their slot in `FunctionKeys`; where a file defines a name twice, the entries are
+/// summed (`ProfiledFunction.add`, as `BenchmarkProfile.byKey` sums them).
+struct MergedFunctions {
+    private var functions: [ProfiledFunction] = []
+    /// The index in `functions` of each slot's function, -1 where this side has none.
+    private var index: [Int32]
+
+    init(_ profile: BenchmarkProfile?, capacity: Int, _ keys: inout FunctionKeys) {
+        index = [Int32](repeating: -1, count: capacity)
+        functions.reserveCapacity(profile?.functions.count ?? 0)
+        for function in profile?.functions ?? [] {
+            let slot = keys.slot(file: function.file, name: function.name)
+            if index[slot] < 0 {
+                index[slot] = Int32(functions.count)
+                functions.append(ProfiledFunction.empty(like: function))
+            }
+            functions[Int(index[slot])].add(function)
+        }
+    }
+
+    subscript(slot: Int) -> ProfiledFunction? { index[slot] < 0 ? nil : functions[Int(index[slot])] }
+}
+
+/// The (file, name) keys of one benchmark's functions, each given a slot 0, 1, … in the order first seen.
+/// ASCII keys (nearly all) are found by an FNV-1a hash of their bytes in an open-addressed table, several
+/// times cheaper than a dictionary's hashing of two strings. The first key with other bytes moves them all
+/// to a dictionary: `String`'s == is canonical equivalence ("\u{212A}" == "K"), which bytes cannot tell.
+struct FunctionKeys {
+    private var keys: [ProfiledFunction.Key] = []
+    /// Slot + 1 at each key's hash (linear probing), 0 where empty; at most half full.
+    private var table: [Int32]
+    private var dictionary: [ProfiledFunction.Key: Int]?
+
+    /// For up to `capacity` distinct keys.
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size <<= 1 }
+        table = [Int32](repeating: 0, count: size)
+        keys.reserveCapacity(capacity)
+    }
+
+    var count: Int { keys.count }
+
+    subscript(slot: Int) -> ProfiledFunction.Key { keys[slot] }
+
+    /// The slot of (file, name), a new one for a key not seen before.
+    mutating func slot(file: String, name: String) -> Int {
+        if dictionary == nil, let hash = Self.asciiHash(file, name) {
+            let mask = table.count - 1
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while table[i] != 0 {
+                let slot = Int(table[i]) - 1
+                if keys[slot].file == file && keys[slot].name == name { return slot }
+                i = (i + 1) & mask
+            }
+            precondition(keys.count < table.count / 2, "FunctionKeys holds at most its capacity")
+            table[i] = Int32(keys.count + 1)
+            keys.append(ProfiledFunction.Key(file: file, name: name))
+            return keys.count - 1
+        }
+        if dictionary == nil { dictionary = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
+        let key = ProfiledFunction.Key(file: file, name: name)
+        if let slot = dictionary![key] { return slot }
+        dictionary![key] = keys.count
+        keys.append(key)
+        return keys.count - 1
+    }
+
+    /// FNV-1a of file, a separator byte UTF-8 never has, and name; nil unless both are ASCII.
+    static func asciiHash(_ file: String, _ name: String) -> UInt64? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var seen: UInt8 = 0
+        guard mix(file, &hash, &seen) else { return nil }
+        hash = (hash ^ 0xFF) &* 0x100_0000_01b3
+        guard mix(name, &hash, &seen), seen < 0x80 else { return nil }
+        return hash
+    }
+
+    /// Adds `string`'s bytes to `hash`, and ORs them into `seen`; false when its bytes are not at hand.
+    private static func mix(_ string: String, _ hash: inout UInt64, _ seen: inout UInt8) -> Bool {
+        var h = hash
+        var s = seen
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes {
+                s |= byte
+                h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
+        }
+        hash = h
+        seen = s
+        return done != nil
     }
 }
