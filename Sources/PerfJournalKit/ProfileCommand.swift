@@ -33,17 +33,24 @@ public enum ProfileCommand {
         let workspace = try Workspace.open(at: path)
         guard revisions.count <= 2 else { throw PerfJournalError(.usage, "profile takes one revision, or two to compare") }
         let names = revisions.isEmpty ? ["HEAD"] : revisions
+        let commits = try names.map { try workspace.resolve($0) }
+        // Only the speedscope export walks the caller→callee rows.
+        let edges = options.speedscope != nil
+        // Two profiles are read and decoded at once (megabytes each), each thread with its own repository
+        // handle (libgit2's are not for sharing); the first error in order is the one reported.
+        let repositoryPath = workspace.repository.gitDir
+        let found = try Parallel.map(
+            commits, workers: commits.count, state: { try Repository(at: repositoryPath) },
+            { repository, commit in try ProfileLookup.latest(at: commit, in: repository, edges: edges) })
         var sides: [(label: String, commit: ObjectID, run: Run, profile: RunProfile)] = []
-        for name in names {
-            let commit = try workspace.resolve(name)
-            // Only the speedscope export walks the caller→callee rows.
-            guard let found = try ProfileLookup.latest(at: commit, in: workspace.repository, edges: options.speedscope != nil) else {
+        for (name, (commit, profile)) in zip(names, zip(commits, found)) {
+            guard let profile else {
                 throw PerfJournalError(
                     .notMeasured, file: ProfileStore.ref,
                     "no profile stored for \(commit.short) (profiles come with `perfjournal run` of a pytest-benchmark suite, [profile] enabled = true; another clone's arrive with `perfjournal fetch`)"
                 )
             }
-            sides.append((name, commit, found.run, filter(found.profile, options.benchmark)))
+            sides.append((name, commit, profile.run, filter(profile.profile, options.benchmark)))
         }
         if let benchmark = options.benchmark, sides.allSatisfy({ $0.profile.benchmarks.isEmpty }) {
             throw PerfJournalError(.usage, "no profiled benchmark matches '\(benchmark)'")
