@@ -20,17 +20,17 @@ extension Repository {
         return git_note_message(note).map { String(cString: $0) }
     }
 
-    /// The note attached to `commit` under `ref` as bytes, or nil: for a big note read straight into a
-    /// parser (no String to validate and copy on the way).
-    public func noteBytes(ref: String, commit: ObjectID) throws -> Data? {
+    /// `body` on the bytes of the note attached to `commit` under `ref` (lent for the call), or nil without a
+    /// note: a big note is read straight into a parser, with no String to validate and no copy on the way.
+    public func withNoteBytes<T>(ref: String, commit: ObjectID, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         var note: OpaquePointer?
         var oid = commit.oid
         let code = git_note_read(&note, pointer, ref, &oid)
         if code == GIT_ENOTFOUND.rawValue { return nil }
         try check("read note on \(commit.short)", code)
         defer { git_note_free(note) }
-        guard let message = git_note_message(note) else { return Data() }
-        return Data(bytes: message, count: strlen(message))
+        guard let message = git_note_message(note) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: message, count: strlen(message)))
     }
 
     /// Every annotated commit under `ref`, mapped to its note blob. Reads no blobs, so it is cheap

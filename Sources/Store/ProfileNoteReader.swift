@@ -27,11 +27,11 @@ enum ProfileNoteReader {
     }
 
     /// Without `edges`, each benchmark's `edges` are skipped (their syntax checked, not their rows).
-    static func read(_ data: Data, edges: Bool = true) throws(Failure) -> ProfileNote {
+    static func read(_ bytes: UnsafeRawBufferPointer, edges: Bool = true) throws(Failure) -> ProfileNote {
         var schema: Int?
         var runs: [String: RunProfile]?
         do {
-            try JSONCursor.read(data) { c in
+            try JSONCursor.read(bytes) { c in
                 guard c.peek() == .object else { throw Failure.bad("") }
                 try c.enterObject()
                 while let key = try c.nextMember() {
@@ -52,7 +52,7 @@ enum ProfileNoteReader {
         } catch let failure as Failure {
             // The keys are sorted, so the runs come before the schema: a note of a newer schema that did not
             // read as this one says so rather than what failed.
-            if case .number(let newer)? = (try? JSONValue.parse(data))?["schema"], newer > Double(ProfileNote.currentSchema) {
+            if case .number(let newer)? = (try? JSONValue.parse(Data(bytes)))?["schema"], newer > Double(ProfileNote.currentSchema) {
                 throw .newerSchema(Int(newer))
             }
             throw failure
@@ -144,8 +144,8 @@ enum ProfileNoteReader {
         while try c.nextElement() {
             let kind = c.peek()
             switch (fields, kind) {
-            case (0, .string?): f.file = try c.string()
-            case (1, .string?): f.name = try c.string()
+            case (0, .string?): f.file = try c.repeatedString()
+            case (1, .string?): f.name = try c.repeatedString()
             case (2, .number?): if !set(&f.line, try c.number()) { good = false }
             case (3, .number?): if !set(&f.primitiveCalls, try c.number()) { good = false }
             case (4, .number?): if !set(&f.calls, try c.number()) { good = false }

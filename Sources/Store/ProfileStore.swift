@@ -25,8 +25,7 @@ public struct ProfileStore {
     /// The note on `commit`. Without `edges`, the caller→callee rows are skipped (checked, not kept): a
     /// third of a note's bytes, which only the speedscope export uses.
     public func note(at commit: ObjectID, edges: Bool = true) throws -> ProfileNote? {
-        guard let bytes = try repository.noteBytes(ref: Self.ref, commit: commit) else { return nil }
-        return try Self.decode(bytes, commit: commit, edges: edges)
+        try repository.withNoteBytes(ref: Self.ref, commit: commit) { try Self.decode($0, commit: commit, edges: edges) }
     }
 
     /// The profile of `run`, looked up on the commit it was measured at (a run carried over to a rewritten
@@ -75,8 +74,12 @@ public struct ProfileStore {
     }
 
     static func decode(_ data: Data, commit: ObjectID, edges: Bool = true) throws -> ProfileNote {
+        try data.withUnsafeBytes { try decode($0, commit: commit, edges: edges) }
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, commit: ObjectID, edges: Bool = true) throws -> ProfileNote {
         do {
-            return try ProfileNoteReader.read(data, edges: edges)
+            return try ProfileNoteReader.read(bytes, edges: edges)
         } catch .newerSchema(let schema) {
             throw PerfJournalError(
                 .store, file: ref,
