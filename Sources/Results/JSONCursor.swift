@@ -8,6 +8,8 @@ package struct JSONCursor {
     package enum Kind: Equatable, Sendable { case object, array, string, number, bool, null }
 
     private var parser: JSONParser
+    /// The strings `repeatedString()` made, to hand out again.
+    private var repeated = RepeatedStrings()
 
     private init(_ parser: JSONParser) {
         self.parser = parser
@@ -15,13 +17,16 @@ package struct JSONCursor {
 
     /// Runs `body` on a cursor at the start of `data`; anything but whitespace after what it read is an error.
     package static func read<T>(_ data: Data, _ body: (inout JSONCursor) throws -> T) throws -> T {
-        try data.withUnsafeBytes { raw in
-            var cursor = JSONCursor(JSONParser(bytes: raw.bindMemory(to: UInt8.self)))
-            let result = try body(&cursor)
-            cursor.parser.skipWhitespace()
-            if cursor.parser.index < cursor.parser.bytes.count { throw cursor.parser.garbled("unexpected text after the document") }
-            return result
-        }
+        try data.withUnsafeBytes { try read($0, body) }
+    }
+
+    /// As `read(_:_:)`, on bytes lent by the caller (a note as libgit2 read it).
+    package static func read<T>(_ bytes: UnsafeRawBufferPointer, _ body: (inout JSONCursor) throws -> T) throws -> T {
+        var cursor = JSONCursor(JSONParser(bytes: bytes.bindMemory(to: UInt8.self)))
+        let result = try body(&cursor)
+        cursor.parser.skipWhitespace()
+        if cursor.parser.index < cursor.parser.bytes.count { throw cursor.parser.garbled("unexpected text after the document") }
+        return result
     }
 
     /// The kind of the next value; nil at the end of the document or before something that is not a value.
@@ -107,9 +112,35 @@ package struct JSONCursor {
         return try parser.parseString()
     }
 
+    /// The string here (`peek() == .string`), for strings a document repeats (a profile's file and function
+    /// names, in a row per function): a string without escapes that this cursor already made is found by
+    /// its bytes and handed out again, with no new String to validate, copy or allocate.
+    package mutating func repeatedString() throws -> String {
+        parser.skipWhitespace()
+        let bytes = parser.bytes
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.garbled("expected a string") }
+        let start = parser.index + 1
+        var end = start
+        var hash = RepeatedStrings.seed
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            hash = RepeatedStrings.mix(hash, byte)
+            end += 1
+        }
+        // Escapes, control characters and truncation: the ordinary path decodes or reports them.
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try parser.parseString() }
+        parser.index = end + 1
+        return repeated.string(UnsafeBufferPointer(rebasing: bytes[start..<end]), hash: hash)
+    }
+
     /// The number here (`peek() == .number`), NaN and Infinity included.
     package mutating func number() throws -> Double {
         parser.skipWhitespace()
+        // Straight to the number's reader (as `parseValue` would go), with no `JSONValue` on the way.
+        if parser.index < parser.bytes.count, parser.isDigit(parser.bytes[parser.index]) || parser.bytes[parser.index] == UInt8(ascii: "-") {
+            return try parser.parseNumber()
+        }
         guard case .number(let x) = try parser.parseValue() else { throw parser.garbled("expected a number") }
         return x
     }
@@ -118,5 +149,45 @@ package struct JSONCursor {
     package mutating func skip() throws {
         parser.skipWhitespace()
         try parser.skipValue()
+    }
+}
+
+/// The strings a cursor made from bytes without escapes, found again by those bytes: an FNV-1a hash into an
+/// open-addressed table, and a comparison of the bytes (which lie in the document, alive while it is read).
+struct RepeatedStrings {
+    static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always) static func mix(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+
+    private var strings: [(bytes: UnsafeBufferPointer<UInt8>, string: String)] = []
+    /// Index + 1 into `strings` at each hash (linear probing), 0 where empty; at most half full.
+    private var table = [Int32](repeating: 0, count: 256)
+
+    /// The String of `bytes` (UTF-8, repaired as `String(decoding:as:)` repairs it), made once.
+    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> String {
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while table[i] != 0 {
+            let known = strings[Int(table[i]) - 1]
+            if known.bytes.count == bytes.count && (bytes.isEmpty || memcmp(known.bytes.baseAddress!, bytes.baseAddress!, bytes.count) == 0) {
+                return known.string
+            }
+            i = (i + 1) & mask
+        }
+        let string = String(decoding: bytes, as: UTF8.self)
+        table[i] = Int32(strings.count + 1)
+        strings.append((bytes, string))
+        if 2 * strings.count > table.count { grow() }
+        return string
+    }
+
+    private mutating func grow() {
+        table = [Int32](repeating: 0, count: 2 * table.count)
+        let mask = table.count - 1
+        for (n, known) in strings.enumerated() {
+            var i = Int(truncatingIfNeeded: known.bytes.reduce(Self.seed, Self.mix)) & mask
+            while table[i] != 0 { i = (i + 1) & mask }
+            table[i] = Int32(n + 1)
+        }
     }
 }

@@ -186,4 +186,52 @@ import Testing
             #expect(error.message.hasSuffix("nested too deeply"))
         }
     }
+
+    /// `repeatedString()` hands a string it made before out again: it must read exactly what `string()`
+    /// reads (escapes, repaired UTF-8, errors), repeats and near-repeats included; `number()` likewise `parse`.
+    @Test func repeatedStringsAndNumbersReadAsTheOrdinaryPath() throws {
+        func read(_ text: String, repeated: Bool) -> String {
+            do {
+                return try JSONCursor.read(Data(text.utf8)) { c in
+                    var out: [String] = []
+                    try c.enterArray()
+                    while try c.nextElement() {
+                        switch c.peek() {
+                        case .string?: out.append(repeated ? try c.repeatedString() : try c.string())
+                        case .number?: out.append("\(try c.number())")
+                        default: try c.skip()
+                        }
+                    }
+                    return out.joined(separator: "|")
+                }
+            } catch {
+                return "\(error)"
+            }
+        }
+        // Many distinct strings too, so that the table grows while earlier ones are still found.
+        let many = (0..<600).map { #""pkg/mod\#($0 % 300).py""# }.joined(separator: ",")
+        let texts = [
+            #"["a", "a", "ab", "a", "", "", "b\"c", "b\"c", "caf\u00e9", "café", "\ud83d\ude00", "é"]"#,
+            "[\(many)]", #"["a\q"]"#, #"["ab"#, "[\"a\u{1}\"]", "[1, -2.5e-3, 6.394267984578837e-05, -0, NaN, -Infinity, 1e400]", "[-]", "[1.]",
+        ]
+        for text in texts {
+            #expect(read(text, repeated: true) == read(text, repeated: false), "\(text)")
+        }
+        // Bytes that are not UTF-8 are repaired alike, and a repeat of them is the same repaired string.
+        let invalid = Data([0x5B, 0x22, 0xFF, 0x61, 0x22, 0x2C, 0x22, 0xFF, 0x61, 0x22, 0x5D])
+        let strings = try JSONCursor.read(invalid) { c in
+            try c.enterArray()
+            var out: [String] = []
+            while try c.nextElement() { out.append(try c.repeatedString()) }
+            return out
+        }
+        #expect(strings == ["\u{FFFD}a", "\u{FFFD}a"])
+        let sum = try JSONCursor.read(Data(#"[1, 2.5]"#.utf8)) { c in
+            try c.enterArray()
+            var sum = 0.0
+            while try c.nextElement() { sum += try c.number() }
+            return sum
+        }
+        #expect(sum == 3.5)
+    }
 }
