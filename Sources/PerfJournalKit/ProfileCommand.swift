@@ -93,7 +93,7 @@ public enum ProfileCommand {
         b.functions.sorted { $0.cumulativeSeconds != $1.cumulativeSeconds ? $0.cumulativeSeconds > $1.cumulativeSeconds : $0.selfSeconds > $1.selfSeconds }
     }
 
-    static func share(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+    static func share(_ x: Double) -> String { Display.fixed(x * 100, decimals: 1) + "%" }
 
     static func text(commit: ObjectID, run: Run, profile: RunProfile, top: Int) -> String {
         var out = "profile of \(commit.short) (run \(run.id.prefix(8)), \(run.time)\(profile.python.map { ", Python \($0)" } ?? ""))\n"

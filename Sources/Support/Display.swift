@@ -26,9 +26,9 @@ public enum Display {
     public static func bytes(_ bytes: Int) -> String {
         let b = Double(bytes)
         let kib = 1024.0, mib = kib * 1024, gib = mib * 1024
-        if abs(b) >= gib { return String(format: "%.1f GiB", b / gib) }
-        if abs(b) >= mib { return String(format: "%.1f MiB", b / mib) }
-        if abs(b) >= kib { return String(format: "%.1f KiB", b / kib) }
+        if abs(b) >= gib { return fixed(b / gib, decimals: 1) + " GiB" }
+        if abs(b) >= mib { return fixed(b / mib, decimals: 1) + " MiB" }
+        if abs(b) >= kib { return fixed(b / kib, decimals: 1) + " KiB" }
         return "\(bytes) B"
     }
 
@@ -53,13 +53,24 @@ public enum Display {
         let a = abs(v)
         let decimals: Int
         if a >= 100 { decimals = 0 } else if a >= 10 { decimals = 1 } else if a >= 1 { decimals = 2 } else if a >= 0.1 { decimals = 3 } else { decimals = 4 }
-        return String(format: "%.\(decimals)f", v)
+        return fixed(v, decimals: decimals)
+    }
+
+    /// `v` with `decimals` digits after the point, as printf's `%.Nf` writes it: what `String(format:)`
+    /// writes too (it formats doubles with snprintf), at a fraction of its cost, which showed in tables of
+    /// thousands of figures (`profile A B`: 1,000 rows).
+    public static func fixed(_ v: Double, decimals: Int) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let written = withVaList([Int32(decimals), v]) { vsnprintf(buffer.baseAddress, buffer.count, "%.*f", $0) }
+            guard v.isFinite, written >= 0, written < buffer.count else { return String(format: "%.\(decimals)f", v) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(written)), as: UTF8.self)
+        }
     }
 
     /// The change a ratio (after / before) stands for: 0.877 is "-12.3%", 1.004 is "+0.4%".
     public static func percentChange(ratio: Double) -> String {
         let p = (ratio - 1) * 100
-        return (p >= 0 ? "+" : "") + String(format: "%.1f%%", p)
+        return (p >= 0 ? "+" : "") + fixed(p, decimals: 1) + "%"
     }
 
     /// Pads or truncates columns into an aligned plain-text table.
