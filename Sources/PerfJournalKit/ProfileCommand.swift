@@ -66,7 +66,7 @@ public enum ProfileCommand {
         if sides.count == 1 {
             let side = sides[0]
             if options.json {
-                output.write(try JSONText.encode(SingleJSON(commit: side.commit.hex, profile: side.profile, top: options.top)))
+                output.write(utf8: singleJSON(commit: side.commit.hex, profile: side.profile, top: options.top))
             } else {
                 output.write(text(commit: side.commit, run: side.run, profile: side.profile, top: options.top ?? 15))
             }
@@ -161,51 +161,58 @@ public enum ProfileCommand {
 
     // MARK: - JSON
 
-    struct FunctionJSON: Encodable {
-        var function, file, name: String
-        var line: Int
-        var calls: Double
-        var self_seconds, cumulative_seconds, self_share, cumulative_share: Double
-    }
-
-    struct BenchmarkJSON: Encodable {
-        var name: String
-        var total_seconds: Double?
-        var peak_memory_bytes: Int?
-        var peak_memory_tool: String?
-        var loops: Int?
-        var functions: [FunctionJSON]
-
-        func encode(to encoder: any Encoder) throws {
-            enum K: String, CodingKey { case name, total_seconds, peak_memory_bytes, peak_memory_tool, loops, functions }
-            var c = encoder.container(keyedBy: K.self)
-            try c.encode(name, forKey: .name)
-            try c.encode(total_seconds, forKey: .total_seconds)
-            try c.encode(peak_memory_bytes, forKey: .peak_memory_bytes)
-            try c.encode(peak_memory_tool, forKey: .peak_memory_tool)
-            try c.encode(loops, forKey: .loops)
-            try c.encode(functions, forKey: .functions)
-        }
-    }
-
-    struct SingleJSON: Encodable {
-        var commit: String
-        var benchmarks: [BenchmarkJSON]
-
-        init(commit: String, profile: RunProfile, top: Int?) {
-            self.commit = commit
-            benchmarks = profile.benchmarks.map { b in
-                let loops = Double(max(1, b.loops ?? 1))
-                let functions = sorted(b).prefix(top ?? Int.max).map { f in
-                    FunctionJSON(
-                        function: f.key, file: f.file, name: f.name, line: f.line, calls: Double(f.calls) / loops, self_seconds: f.selfSeconds,
-                        cumulative_seconds: f.cumulativeSeconds, self_share: b.selfShare(f), cumulative_share: b.cumulativeShare(f))
-                }
-                return BenchmarkJSON(
-                    name: b.name, total_seconds: b.totalSeconds, peak_memory_bytes: b.peakMemoryBytes, peak_memory_tool: b.peakMemoryTool, loops: b.loops,
-                    functions: Array(functions))
+    /// `profile REV --json`, written value by value (`JSONText.Writer`) as `profile A B --json` is: what
+    /// JSONEncoder wrote (keys in sorted order, nil as null), at a fraction of its cost for 30,000 functions.
+    static func singleJSON(commit: String, profile: RunProfile, top: Int?) -> [UInt8] {
+        var w = JSONText.Writer(capacity: 1 << 20)
+        w.beginObject()
+        w.key("benchmarks")
+        w.beginArray()
+        for b in profile.benchmarks {
+            let loops = Double(max(1, b.loops ?? 1))
+            w.beginObject()
+            w.key("functions")
+            w.beginArray()
+            for f in sorted(b).prefix(top ?? Int.max) {
+                w.beginObject()
+                w.key("calls")
+                w.number(Double(f.calls) / loops)
+                w.key("cumulative_seconds")
+                w.number(f.cumulativeSeconds)
+                w.key("cumulative_share")
+                w.number(b.cumulativeShare(f))
+                w.key("file")
+                w.string(f.file)
+                w.key("function")
+                w.string(f.key)
+                w.key("line")
+                w.int(f.line)
+                w.key("name")
+                w.string(f.name)
+                w.key("self_seconds")
+                w.number(f.selfSeconds)
+                w.key("self_share")
+                w.number(b.selfShare(f))
+                w.endObject()
             }
+            w.endArray()
+            w.key("loops")
+            w.int(b.loops)
+            w.key("name")
+            w.string(b.name)
+            w.key("peak_memory_bytes")
+            w.int(b.peakMemoryBytes)
+            w.key("peak_memory_tool")
+            w.string(b.peakMemoryTool)
+            w.key("total_seconds")
+            w.number(b.totalSeconds)
+            w.endObject()
         }
+        w.endArray()
+        w.key("commit")
+        w.string(commit)
+        w.endObject()
+        return w.utf8
     }
 
     /// `profile A B --json`, written value by value (`JSONText.Writer`): on 100 benchmarks × 300 functions it
