@@ -132,8 +132,16 @@ extension JSONText {
         }
 
         private mutating func indent() {
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+            var count = depth * 2
+            while count > 0 {
+                let run = min(count, Self.spaces.count)
+                Self.spaces.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<run])) }
+                count -= run
+            }
         }
+
+        /// An indent's spaces, copied in at once.
+        private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
         /// `text` in quotes, escaped as JSONEncoder escapes it. Most strings (every key) need no escape: their
         /// bytes go in at once, not byte by byte (`profile A B --json` writes 570,000 keys).
