@@ -6,7 +6,12 @@
 #     work on a shared machine disturbs far less than wall time; the load average is printed with them;
 #  2. bytes per run in refs/notes/perfjournal-profiles for that suite;
 #  3. `perfjournal profile A B` over 100 benchmarks x 300 functions (synthetic notes), `--json` (25 MB of output)
-#     and the text view (top 10 a benchmark) apart, medians of 5 each: wall and CPU time, with the load average.
+#     and the text view (top 10 a benchmark) apart, medians of 5 each: wall and CPU time, with the load average;
+#     and, as the floor every command pays, `perfjournal show HEAD` on the same repository (process start-up,
+#     libgit2's init, opening the repository; about 108 M of the text view's 641 M instructions under callgrind).
+#     Reading the two notes runs on two threads: CPU time above wall time means both cores were free.
+#     The issue's target for part 3 is under 100 ms; neither view meets it (text ~170 ms CPU, --json ~320-370 ms
+#     CPU at load 5-6): the README's figures say where the time goes.
 # Usage: profile-speed.sh [suite] [diff]   (default both: "suite" is parts 1 and 2, "diff" is part 3)
 set -euo pipefail
 parts=${*:-suite diff}
@@ -139,12 +144,18 @@ PY
     git notes --ref=perfjournal-profiles add -f -F "$work/note.json" "$rev"
 done
 # Timed by `timed` (around the process alone: `now` before and after would add a Python start-up).
-for view in "--json" "text"; do
+for view in "--json" "text" "show"; do
     walls=(); cpus=()
     for i in 1 2 3 4 5; do
-        if [[ $view == text ]]; then read -r w c < <(timed "$bin" profile HEAD~1 HEAD); else read -r w c < <(timed "$bin" profile HEAD~1 HEAD --json); fi
+        case $view in
+            text) read -r w c < <(timed "$bin" profile HEAD~1 HEAD) ;;
+            show) read -r w c < <(timed "$bin" show HEAD) ;;
+            *) read -r w c < <(timed "$bin" profile HEAD~1 HEAD --json) ;;
+        esac
         walls+=("$(awk "BEGIN {print $w * 1000}")"); cpus+=("$(awk "BEGIN {print $c * 1000}")")
     done
-    echo "profile A B ($view), 100 benchmarks x 300 functions: $(printf '%s\n' "${walls[@]}" | median) ms wall, $(printf '%s\n' "${cpus[@]}" | median) ms CPU (medians of 5; wall $(printf '%s\n' "${walls[@]}" | sort -n | tr '\n' ' ')ms; note $(wc -c < "$work/note.json") bytes; load average $(loadavg))"
+    what="profile A B ($view), 100 benchmarks x 300 functions"
+    [[ $view == show ]] && what="floor: show HEAD on the same repository"
+    echo "$what: $(printf '%s\n' "${walls[@]}" | median) ms wall, $(printf '%s\n' "${cpus[@]}" | median) ms CPU (medians of 5; wall $(printf '%s\n' "${walls[@]}" | sort -n | tr '\n' ' ')ms; note $(wc -c < "$work/note.json") bytes; load average $(loadavg))"
 done
 fi
