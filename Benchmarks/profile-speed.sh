@@ -10,8 +10,8 @@
 #     and, as the floor every command pays, `perfjournal show HEAD` on the same repository (process start-up,
 #     libgit2's init, opening the repository; about 108 M of the text view's 641 M instructions under callgrind).
 #     Reading the two notes runs on two threads: CPU time above wall time means both cores were free.
-#     The issue's target for part 3 is under 100 ms; neither view meets it (text ~170 ms CPU, --json ~320-370 ms
-#     CPU at load 5-6): the README's figures say where the time goes.
+#     The issue's target for part 3 is under 100 ms; neither view meets it (text 128-169 ms CPU, --json 255-372 ms
+#     CPU at load 4-6): the README's figures say where the time goes.
 # Usage: profile-speed.sh [suite] [diff]   (default both: "suite" is parts 1 and 2, "diff" is part 3)
 set -euo pipefail
 parts=${*:-suite diff}
