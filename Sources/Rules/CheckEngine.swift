@@ -441,9 +441,9 @@ final class Context {
 
     func compare(_ id: ObjectID, with reference: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
         guard let note, let referenceNote = try self.note(at: reference) else { return (reference, nil) }
-        let comparison = RunComparison.compare(
-            note, tree: try workspace.commit(id).tree, with: referenceNote, referenceTree: try workspace.commit(reference).tree,
-            stats: config.stats, noise: history.noise(machine:))
+        let comparison = history.comparison(
+            id, note: note, tree: try workspace.commit(id).tree, with: reference, referenceNote: referenceNote,
+            referenceTree: try workspace.commit(reference).tree, stats: config.stats)
         return (reference, comparison)
     }
 

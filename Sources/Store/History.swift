@@ -1,4 +1,5 @@
 // swift-format-ignore-file
+import Config
 import Foundation
 import Git
 import Statistics
@@ -15,6 +16,8 @@ public struct History {
     /// Which note blobs hold a baseline run, cached by blob id.
     package let baselineIndex: BaselineBlobIndex
     let noiseLearner: NoiseLearner
+    let comparisons: ComparisonCache
+    let parsedNotes: ParsedNoteCache
     /// Notes decoded so far, by blob: the rules, the baseline walk and the report read the same notes.
     let decoded = DecodedNotes()
 
@@ -24,6 +27,8 @@ public struct History {
         self.graph = CommitGraph(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/commit-graph")
         self.baselineIndex = BaselineBlobIndex(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/baseline-blobs")
         self.noiseLearner = NoiseLearner(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/run-values")
+        self.comparisons = ComparisonCache(cacheFile: workspace.stateDirectory + "/cache/comparisons")
+        self.parsedNotes = ParsedNoteCache(cacheFile: workspace.stateDirectory + "/cache/parsed-notes")
     }
 
     public struct Baseline {
@@ -77,30 +82,50 @@ public struct History {
     /// The whole note in `blob` (every run, of any tree), decoded once for the life of this History.
     public func note(blob: ObjectID, commit: ObjectID) throws -> Note {
         if let known = decoded[blob] { return known }
-        let note = try workspace.store.note(blob: blob, commit: commit)
+        let note = try parsedNotes.note(blob: blob, commit: commit, repository: workspace.repository)
         decoded[blob] = note
         return note
     }
 
-    /// The notes on `commits` (those measured), decoded on every core; the blobs are read here, on the
-    /// calling thread, because a libgit2 handle must stay on one thread.
+    /// The notes on `commits` (those measured), read and decoded on every core, from the parsed-note cache
+    /// when it holds them. Each worker reads blobs through its own repository handle: a libgit2 handle
+    /// must stay on one thread.
     public func notes(of commits: [ObjectID]) throws -> [(commit: ObjectID, note: Note)] {
-        var texts: [(commit: ObjectID, blob: ObjectID, text: String?)] = []
+        var wanted: [(commit: ObjectID, blob: ObjectID)] = []
+        var missing: [(commit: ObjectID, blob: ObjectID)] = []
+        var seen = Set<ObjectID>()
         for commit in commits {
             guard let blob = measured[commit] else { continue }
-            texts.append((commit, blob, decoded[blob] == nil ? try workspace.repository.noteText(blob: blob) : nil))
+            wanted.append((commit, blob))
+            if decoded[blob] == nil, seen.insert(blob).inserted { missing.append((commit, blob)) }
         }
-        let fresh = Parallel.map(texts) { entry in
-            entry.text.map { text in Swift.Result(catching: { try NoteCodec.decode(text, commit: entry.commit) }) }
+        let workers = min(max(1, System.activeProcessorCount), max(1, missing.count / 16))
+        let gitDir = workspace.repository.gitDir
+        let parsedNotes = self.parsedNotes
+        let fresh = try Parallel.map(missing, workers: workers, state: { () throws(any Error) in try Repository(at: gitDir) }) {
+            repository, entry throws(any Error) in
+            try parsedNotes.note(blob: entry.blob, commit: entry.commit, repository: repository)
         }
-        return try zip(texts, fresh).map { entry, result in
-            if let result {
-                let note = try result.get()
-                decoded[entry.blob] = note
-                return (entry.commit, note)
-            }
-            return (entry.commit, decoded[entry.blob]!)
+        for (entry, note) in zip(missing, fresh) { decoded[entry.blob] = note }
+        return wanted.map { ($0.commit, decoded[$0.blob]!) }
+    }
+
+    /// `note` (the runs of `commit`'s own tree, as `note(at:)` gives them) against `referenceNote` (those of
+    /// `reference`), as `RunComparison.compare` judges them; kept in the comparison cache by both notes'
+    /// blobs and trees, the options and the machine's learned noise, so a history is compared once.
+    public func comparison(
+        _ commit: ObjectID, note: Note, tree: ObjectID, with reference: ObjectID, referenceNote: Note, referenceTree: ObjectID,
+        stats: StatsConfig
+    ) -> Comparison? {
+        func compute() -> Comparison? {
+            RunComparison.compare(note, tree: tree, with: referenceNote, referenceTree: referenceTree, stats: stats, noise: noise(machine:))
         }
+        guard let blob = measured[commit], let referenceBlob = measured[reference],
+            let machine = RunComparison.machine(of: note, tree: tree)
+        else { return compute() }
+        return comparisons.comparison(
+            commit: (blob, tree), reference: (referenceBlob, referenceTree), machine: machine,
+            options: ComparisonOptions(stats: stats), noise: noise(machine: machine), compute: compute)
     }
 
     /// What `commit` is compared against: its nearest measured first-parent ancestor (the baseline at

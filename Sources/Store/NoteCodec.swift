@@ -140,7 +140,12 @@ public enum NoteCodec {
     }
 
     public static func decode(_ text: String, commit: ObjectID) throws -> Note {
-        switch read(text) {
+        try note(read(text), commit: commit)
+    }
+
+    /// The note, or the error `decode` throws for it.
+    static func note(_ result: Result<Note, Unreadable>, commit: ObjectID) throws -> Note {
+        switch result {
         case .success(let note): return note
         case .failure(.notANote(let why)):
             throw PerfJournalError(.store, file: NoteStore.ref, "note on \(commit.short) \(Unreadable.notANote(why).phrase); \(doctorHint)")
@@ -156,11 +161,16 @@ public enum NoteCodec {
     /// would; every other note (and every unreadable one, so the reasons keep their wording) goes to
     /// JSONDecoder.
     public static func read(_ text: String) -> Result<Note, Unreadable> {
-        if let value = JSONValue.parseAsJSONDecoderWould(text), let note = JSONValueDecoder.decode(Note.self, from: value) {
-            guard note.schema <= Note.currentSchema else { return .failure(.newerSchema(note.schema)) }
-            return .success(note)
-        }
+        if let value = JSONValue.parseAsJSONDecoderWould(text), let note = read(value) { return note }
         return readWithJSONDecoder(text)
+    }
+
+    /// The note in `value`, what `JSONValue.parseAsJSONDecoderWould` made of a note's text; nil when only
+    /// JSONDecoder may say (then read the text).
+    static func read(_ value: JSONValue) -> Result<Note, Unreadable>? {
+        guard let note = JSONValueDecoder.decode(Note.self, from: value) else { return nil }
+        guard note.schema <= Note.currentSchema else { return .failure(.newerSchema(note.schema)) }
+        return .success(note)
     }
 
     /// What JSONDecoder makes of the text: the reading `read` must always agree with.

@@ -16,12 +16,16 @@ package enum RunComparison {
         _ note: Note, tree: ObjectID?, with reference: Note, referenceTree: ObjectID?, stats: StatsConfig,
         noise: (String) -> NoiseModel
     ) -> Comparison? {
-        let own = note.runs.filter { tree == nil || $0.tree == tree!.hex }
-        guard let machine = own.last?.machine.id else { return nil }
+        guard let machine = machine(of: note, tree: tree) else { return nil }
         let before = reference.runs(on: machine, tree: referenceTree)
         guard !before.isEmpty else { return nil }
         return Comparator.compare(
             before: before.map(\.measured), after: note.runs(on: machine, tree: tree).map(\.measured), noise: noise(machine),
             options: ComparisonOptions(stats: stats))
+    }
+
+    /// The machine a commit is compared on: that of its latest run of its own tree.
+    package static func machine(of note: Note, tree: ObjectID?) -> String? {
+        note.runs.last { tree == nil || $0.tree == tree!.hex }?.machine.id
     }
 }

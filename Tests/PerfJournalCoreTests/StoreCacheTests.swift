@@ -1,0 +1,88 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Git
+@testable import Results
+@testable import Statistics
+@testable import Store
+
+/// The caches that spare a long history its notes and comparisons: what they give back must be exactly
+/// what reading the note or comparing the runs gives, and a change in what a comparison depends on must
+/// miss the cache.
+@Suite struct StoreCacheTests {
+    @Test func parsedNotesReadBackAsTheirTextReads() throws {
+        for note in [NoteReadingTests.fullNote, NoteCodecTests.note, Note()] {
+            let value = try #require(JSONValue.parseAsJSONDecoderWould(try NoteCodec.encode(note)))
+            let bytes = JSONValueCoding.encode(value)
+            #expect(try JSONValueCoding.decode(bytes) == value)
+            #expect(throws: (any Error).self) { try JSONValueCoding.decode(Array(bytes.dropLast())) }
+        }
+    }
+
+    @Test func aNoteReadThroughTheCacheIsTheNoteItsBlobHolds() throws {
+        let sandbox = try GitSandbox()
+        let text = try NoteCodec.encode(NoteReadingTests.fullNote)
+        try sandbox.write("note.json", text)
+        let blob = try #require(ObjectID(hex: try sandbox.git("hash-object", "-w", "note.json")))
+        let repository = try Repository(at: sandbox.root)
+        let commit = NoteCodecTests.commit
+        let cacheFile = sandbox.root + "/.git/perfjournal/cache/parsed-notes"
+        do {
+            let cold = ParsedNoteCache(cacheFile: cacheFile)
+            #expect(try cold.note(blob: blob, commit: commit, repository: repository) == NoteReadingTests.fullNote)
+        }
+        #expect(FileManager.default.fileExists(atPath: cacheFile))
+        // Warm: from the file, not the blob: a repository that does not hold the blob reads the same note.
+        let warm = ParsedNoteCache(cacheFile: cacheFile)
+        let empty = try Repository.create(at: sandbox.root + "/../other")
+        #expect(try warm.note(blob: blob, commit: commit, repository: empty) == NoteReadingTests.fullNote)
+    }
+
+    @Test func comparisonsRoundTripEveryField() throws {
+        let before = [MeasuredRun(results: [Fixture.result("a", Fixture.samples(0.010, seed: 1)), Fixture.result("b", Fixture.samples(0.5, seed: 2))])]
+        let after = [MeasuredRun(results: [Fixture.result("a", Fixture.samples(0.006, seed: 3)), Fixture.result("c", Fixture.samples(0.2, seed: 4))])]
+        let decided = Comparator.compare(before: before, after: after, noise: .none, options: ComparisonOptions())
+        var inconclusive = Comparator.compare(before: before, after: before, noise: .none, options: ComparisonOptions())
+        inconclusive.benchmarks[0].reason = "spread too large: ±\"é\" 😀"
+        for comparison in [decided, inconclusive] {
+            #expect(try ComparisonCoding.decode(ComparisonCoding.encode(comparison)) == comparison)
+        }
+        #expect(try ComparisonCoding.decode(ComparisonCoding.encode(nil)) == nil)
+        #expect(decided.onlyBefore == ["b"] && decided.onlyAfter == ["c"])
+    }
+
+    @Test func aComparisonIsComputedOnceAndAgainWhenWhatItDependsOnChanges() throws {
+        let sandbox = try GitSandbox()
+        let cacheFile = sandbox.root + "/.git/perfjournal/cache/comparisons"
+        let ids = (1...4).map { ObjectID(hex: String(repeating: String($0), count: 40))! }
+        let stored = Comparator.compare(
+            before: [Fixture.result("a", Fixture.samples(0.010, seed: 1))], after: [Fixture.result("a", Fixture.samples(0.006, seed: 3))])
+        var computed = 0
+        func ask(_ cache: ComparisonCache, options: ComparisonOptions = .init(), noise: NoiseModel = .none, tree: ObjectID? = nil) -> Comparison? {
+            cache.comparison(
+                commit: (ids[0], tree ?? ids[1]), reference: (ids[2], ids[3]), machine: "m", options: options, noise: noise
+            ) {
+                computed += 1
+                return stored
+            }
+        }
+        do {
+            let cache = ComparisonCache(cacheFile: cacheFile)
+            #expect(ask(cache) == stored)
+            #expect(ask(cache) == stored)
+            #expect(computed == 1)
+        }
+        let cache = ComparisonCache(cacheFile: cacheFile)
+        #expect(ask(cache) == stored)
+        #expect(computed == 1)
+        _ = ask(cache, options: ComparisonOptions(minEffect: 0.05))
+        #expect(computed == 2)
+        _ = ask(cache, options: ComparisonOptions(minEffectByBenchmark: ["a": 0.02]))
+        #expect(computed == 3)
+        _ = ask(cache, noise: NoiseModel(byBenchmark: ["a": LearnedSpread(spread: 0.03, degreesOfFreedom: 9)]))
+        #expect(computed == 4)
+        _ = ask(cache, tree: ids[3])
+        #expect(computed == 5)
+    }
+}
