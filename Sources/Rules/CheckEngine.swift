@@ -131,6 +131,8 @@ final class Context {
     let diffs: DiffCache
     let groupings: OneChangeCache
     let limits: OneChangeLimits
+    /// `limits.ignore`, remembered per path.
+    let limitGlobs: PathGlobs
     let ignored: PathGlobs
     let benchFiles: PathGlobs
     /// Paths each commit changed against its first parent, filled from the range's diffs.
@@ -155,6 +157,7 @@ final class Context {
         self.diffs = DiffCache(cacheFile: workspace.stateDirectory + "/cache/diffs")
         self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/python-api")
         self.limits = config.oneChangeLimits
+        self.limitGlobs = PathGlobs(limits.ignore)
         self.groupings = OneChangeCache(
             cacheFile: workspace.stateDirectory + "/cache/one-change",
             key: SHA256.hex(Array((ChangeGrouper.helper + "\n" + limits.ignore.joined(separator: "\n")).utf8)))
@@ -174,7 +177,7 @@ final class Context {
 
     /// The groupings of several diffs (with their line numbers); python3 is looked for on PATH.
     func grouping(of diffs: [[FileDiff]]) throws -> [ChangeGrouping] {
-        let support = PathGlobs(limits.ignore)
+        let support = limitGlobs
         let files = try diffs.map { try ChangeAnalysis.groupingFiles(repository: repository, diff: $0, support: { support.matches($0) }) }
         return try ChangeGrouper.group(files, python: PythonAPI.findPython3())
     }
@@ -182,7 +185,8 @@ final class Context {
     /// The one-change and baseline rules for a change on top of `parent` whose own diff is `own`.
     func judge(message: CommitMessage, changes: [FileChange], grouping: ChangeGrouping?, parent: ObjectID?, own: [FileDiff],
                machine: String) throws -> ChangeJudgement {
-        let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: limits, grouping: grouping)
+        let finding = OneChangeRule.evaluate(message: message, changes: changes, limits: limits, grouping: grouping,
+                                             isIgnored: limitGlobs.matches)
         return ChangeJudgement(
             oneChange: OneChangeVerdict.outcome(finding, message: message), finding: finding,
             baseline: try baselineRule(parent: parent, own: own, machine: machine))

@@ -79,12 +79,15 @@ public struct OneChangeFinding: Sendable, Equatable {
 /// says. Only when the code cannot be read that way (python3 missing, a syntax error) do the older
 /// limits judge: files, definitions, modules, and a subject or body that lists several actions.
 public enum OneChangeRule {
+    /// `isIgnored`: whether a path matches `limits.ignore`, when the caller remembers the answers across
+    /// commits (glob matching is most of this rule's time on a long history).
     public static func evaluate(message: CommitMessage, changes: [FileChange], limits: OneChangeLimits,
-                                grouping: ChangeGrouping? = nil) -> OneChangeFinding {
+                                grouping: ChangeGrouping? = nil, isIgnored: ((String) -> Bool)? = nil) -> OneChangeFinding {
+        let isIgnored = isIgnored ?? { path in limits.ignore.contains { Glob.matches($0, path) } }
         var counted: [FileChange] = []
         var ignored: [String] = []
         for change in changes {
-            if limits.ignore.contains(where: { Glob.matches($0, change.path) }) { ignored.append(change.path) }
+            if isIgnored(change.path) { ignored.append(change.path) }
             else { counted.append(change) }
         }
         var symbolsByFile: [String: [String]] = [:]
