@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Journal
@@ -30,6 +31,27 @@ import Testing
     @Test func escaping() {
         #expect(HTML.escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;")
         #expect(HTML.jsonString("</script>\n\"") == "\"\\u003c/script\\u003e\\n\\\"\"")
+    }
+
+    /// The page's numbers are worked out without printf where a double decides the digits: they must be
+    /// exactly `%.4g`'s, across magnitudes, signs, round values and halfway cases.
+    @Test func numbersAreFourSignificantDigitsAsPrintfWritesThem() {
+        var values: [Double] = [
+            0, -0.0, 1, -1, 10, 100, 1000, 9999.5, 9999.49, 0.00012345, 0.000123449, 1.2345, 1.2355, 2.5, 0.125,
+            99995, 123456789, 1e-5, 1e-4, 9.9995e-5, 1e22, 1e-22, 3e300, 5e-324, .greatestFiniteMagnitude,
+            0.1 + 0.2, 1 / 3, -12.35, 12.345, 0.0004752532573850282,
+        ]
+        var generator = SeededGenerator(seed: 0x4_6e)
+        for _ in 0..<20000 {
+            let magnitude = Double.random(in: -12...12, using: &generator)
+            values.append((Bool.random(using: &generator) ? 1 : -1) * pow(10, magnitude))
+            // Values with few digits, many of them exactly on a rounding boundary.
+            values.append(Double(Int.random(in: -200000...200000, using: &generator)) / pow(10, Double(Int.random(in: 0...8, using: &generator))))
+        }
+        for v in values {
+            #expect(HTML.number(v) == String(format: "%.4g", v), "\(v)")
+        }
+        #expect(HTML.number(.nan) == "null")
     }
 
     @Test func coordinates() {
