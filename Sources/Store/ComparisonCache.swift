@@ -14,7 +14,7 @@ import Support
 /// statistics misses every earlier entry instead of reading a verdict the code would no longer give.
 final class ComparisonCache {
     private let file: KeyedCacheFile
-    private var noiseKeys: [String: String] = [:]
+    private var noiseKeys: [String: (noise: NoiseModel, key: String)] = [:]
 
     init(cacheFile: String) {
         file = KeyedCacheFile(path: cacheFile, format: "comparisons 1", keySize: 32)
@@ -34,13 +34,14 @@ final class ComparisonCache {
         return comparison
     }
 
-    /// The noise model as key text, once per machine (50 benchmarks' spreads would be hashed for every commit).
+    /// The noise model as key text, remembered per machine while the model is the same (hashing 50
+    /// benchmarks' spreads for every commit would cost more than comparing them).
     private func noiseKey(machine: String, _ noise: NoiseModel) -> String {
-        if let known = noiseKeys[machine] { return known }
+        if let known = noiseKeys[machine], known.noise == noise { return known.key }
         let text = noise.byBenchmark.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.spread.bitPattern)/\($0.value.degreesOfFreedom)" }.joined(separator: "\n")
         let key = SHA256.hex(Array(text.utf8))
-        noiseKeys[machine] = key
+        noiseKeys[machine] = (noise, key)
         return key
     }
 

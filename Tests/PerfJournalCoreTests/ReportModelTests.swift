@@ -38,7 +38,7 @@ import Testing
     @Test func numbersAreFourSignificantDigitsAsPrintfWritesThem() {
         var values: [Double] = [
             0, -0.0, 1, -1, 10, 100, 1000, 9999.5, 9999.49, 0.00012345, 0.000123449, 1.2345, 1.2355, 2.5, 0.125,
-            99995, 123456789, 1e-5, 1e-4, 9.9995e-5, 1e22, 1e-22, 3e300, 5e-324, .greatestFiniteMagnitude,
+            99995, 123456789, 1e-5, 1e-4, 9.9995e-5, 1e22, 1e-22, 3e300, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
             0.1 + 0.2, 1 / 3, -12.35, 12.345, 0.0004752532573850282,
         ]
         var generator = SeededGenerator(seed: 0x4_6e)
