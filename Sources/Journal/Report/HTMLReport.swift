@@ -31,7 +31,7 @@ extension Journal {
 
 /// The report page. Everything the reader sees is in the HTML; the inline script only adds the tooltip,
 /// the benchmark filter and a click from a dot to its optimization.
-package struct HTMLReport {
+package struct HTMLReport: Sendable {
     let model: ReportModel
 
     package init(model: ReportModel) { self.model = model }
@@ -198,26 +198,33 @@ package struct HTMLReport {
         out += "<span class=\"muted\">Each dot is a measured commit's run-level value (the 25th percentile of each run's rounds, "
         out += "averaged over its runs) with its 95% interval; the dashed line is the baseline.</span></p>\n"
         out += legend
-        for (i, b) in model.benchmarks.enumerated() {
-            let scale = Self.scale(unit: b.unit, largest: b.points.map(\.high).max() ?? 1)
-            let marks = b.points.map { p -> SVGChart.Mark in
-                let kind = model.commits[p.commit].entry == nil ? "plain" : "v-" + (p.verdict?.rawValue ?? "none")
-                return SVGChart.Mark(commit: p.commit, value: p.value, low: p.low, high: p.high, kind: kind, hollow: p.disturbed)
-            }
-            var change = ""
-            if let base = b.baseline, let last = b.points.last, base > 0 {
-                change =
-                    " <span class=\"muted\">latest \(HTML.escape(Display.value(last.value, unit: b.unit))), \(Display.percentChange(ratio: last.value / base)) against the baseline"
-                change += b.direction == .higherIsBetter ? " (higher is better)</span>" : "</span>"
-            }
-            out += "<figure class=\"bench chart-box\" id=\"bench-\(i)\" data-name=\"\(HTML.escape(b.name))\">"
-            out += "<figcaption><h3 class=\"bench-name\">\(HTML.escape(b.name))</h3>\(change)</figcaption>"
-            out += SVGChart.render(
-                id: String(i), marks: marks, commitCount: model.commits.count, reference: b.baseline, referenceLabel: "baseline",
-                format: { Display.significant($0 * scale.factor) + " " + scale.unit }, xLabels: xLabels)
-            out += "</figure>\n"
-        }
+        // The charts are independent of one another: drawn on every core, written in order.
+        for figure in Parallel.map(Array(model.benchmarks.indices)) { figure($0) } { out += figure }
         out += "</section>\n"
+    }
+
+    /// Benchmark `i`'s chart with its caption.
+    func figure(_ i: Int) -> String {
+        let b = model.benchmarks[i]
+        var out = ""
+        let scale = Self.scale(unit: b.unit, largest: b.points.map(\.high).max() ?? 1)
+        let marks = b.points.map { p -> SVGChart.Mark in
+            let kind = model.commits[p.commit].entry == nil ? "plain" : "v-" + (p.verdict?.rawValue ?? "none")
+            return SVGChart.Mark(commit: p.commit, value: p.value, low: p.low, high: p.high, kind: kind, hollow: p.disturbed)
+        }
+        var change = ""
+        if let base = b.baseline, let last = b.points.last, base > 0 {
+            change =
+                " <span class=\"muted\">latest \(HTML.escape(Display.value(last.value, unit: b.unit))), \(Display.percentChange(ratio: last.value / base)) against the baseline"
+            change += b.direction == .higherIsBetter ? " (higher is better)</span>" : "</span>"
+        }
+        out += "<figure class=\"bench chart-box\" id=\"bench-\(i)\" data-name=\"\(HTML.escape(b.name))\">"
+        out += "<figcaption><h3 class=\"bench-name\">\(HTML.escape(b.name))</h3>\(change)</figcaption>"
+        out += SVGChart.render(
+            id: String(i), marks: marks, commitCount: model.commits.count, reference: b.baseline, referenceLabel: "baseline",
+            format: { Display.significant($0 * scale.factor) + " " + scale.unit }, xLabels: xLabels)
+        out += "</figure>\n"
+        return out
     }
 
     func details(_ out: inout String) {
@@ -306,16 +313,21 @@ package struct HTMLReport {
         out += "},\"charts\":{"
         out += "\"g\":{\"unit\":\"%\",\"x\":[\(Self.steps(model.geometricMean.map(\.commit)))],"
         out += "\"v\":[\(model.geometricMean.map { HTML.number(($0.ratio - 1) * 100) }.joined(separator: ","))]}"
-        for (i, b) in model.benchmarks.enumerated() {
-            let scale = Self.scale(unit: b.unit, largest: b.points.map(\.high).max() ?? 1)
-            out += ",\"\(i)\":{\"unit\":\(HTML.jsonString(scale.unit)),\"name\":\(HTML.jsonString(b.name)),"
-            out += "\"x\":[\(Self.steps(b.points.map(\.commit)))],"
-            out += "\"v\":[\(b.points.map { HTML.number($0.value * scale.factor) }.joined(separator: ","))],"
-            out += "\"l\":[\(b.points.map { HTML.number($0.low * scale.factor) }.joined(separator: ","))],"
-            out += "\"h\":[\(b.points.map { HTML.number($0.high * scale.factor) }.joined(separator: ","))],"
-            out += "\"d\":[\(b.points.enumerated().filter { $0.element.disturbed }.map { String($0.offset) }.joined(separator: ","))]}"
-        }
+        for chart in Parallel.map(Array(model.benchmarks.indices)) { chartData($0) } { out += chart }
         out += "}}"
+    }
+
+    /// Benchmark `i`'s data for the script (as `,"i":{…}`).
+    func chartData(_ i: Int) -> String {
+        let b = model.benchmarks[i]
+        let scale = Self.scale(unit: b.unit, largest: b.points.map(\.high).max() ?? 1)
+        var out = ",\"\(i)\":{\"unit\":\(HTML.jsonString(scale.unit)),\"name\":\(HTML.jsonString(b.name)),"
+        out += "\"x\":[\(Self.steps(b.points.map(\.commit)))],"
+        out += "\"v\":[\(b.points.map { HTML.number($0.value * scale.factor) }.joined(separator: ","))],"
+        out += "\"l\":[\(b.points.map { HTML.number($0.low * scale.factor) }.joined(separator: ","))],"
+        out += "\"h\":[\(b.points.map { HTML.number($0.high * scale.factor) }.joined(separator: ","))],"
+        out += "\"d\":[\(b.points.enumerated().filter { $0.element.disturbed }.map { String($0.offset) }.joined(separator: ","))]}"
+        return out
     }
 
     /// Ascending commit indexes as the steps between them ("0,1,1,3"): mostly "1", a third of the bytes.
