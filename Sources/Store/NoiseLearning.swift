@@ -47,9 +47,20 @@ final class NoiseLearner {
 
     deinit { save() }
 
-    /// The spread per benchmark on `machine`, from the notes in `measured` (commit → note blob).
-    func model(machine: String, measured: [ObjectID: ObjectID]) -> NoiseModel {
+    /// The spread per benchmark on `machine`, from the notes in `measured` (commit → note blob). The
+    /// notes not learned from yet are read by `notes` (all at once: those the command decoded already are
+    /// not read again, and the others are read on every core); a note it cannot give is read here.
+    func model(
+        machine: String, measured: [ObjectID: ObjectID], notes: ([ObjectID]) -> [(commit: ObjectID, note: Note)]?
+    ) -> NoiseModel {
         if let model = models[machine] { return model }
+        let unknown = measured.filter { summaries[$0.value.hex] == nil }.map(\.key)
+        if !unknown.isEmpty, let read = notes(unknown) {
+            for (commit, note) in read {
+                guard let blob = measured[commit], summaries[blob.hex] == nil else { continue }
+                remember(note, blob: blob)
+            }
+        }
         var seen = Set<String>()
         var byTree: [String: [RunValues]] = [:]
         for (commit, blob) in measured {
@@ -68,6 +79,11 @@ final class NoiseLearner {
         guard let text = try? repository.noteText(blob: blob), let note = try? NoteCodec.decode(text, commit: commit) else {
             return []
         }
+        return remember(note, blob: blob)
+    }
+
+    @discardableResult
+    private func remember(_ note: Note, blob: ObjectID) -> [RunValues] {
         let runs = note.runs.map { run in
             RunValues(
                 id: run.id, tree: run.tree, machine: run.machine.id, disturbed: run.disturbed != nil,
