@@ -16,8 +16,8 @@ import Darwin
 ///
 /// It is written whole and renamed into place when entries were added (a concurrent writer can only lose
 /// entries, never tear one): the entries read or added by this process, and the other loaded ones while the
-/// file stays within four times that (entries nothing reads any more, such as those of replaced note blobs,
-/// would otherwise pile up). Safe to read and add from several threads.
+/// file stays within twice that (entries nothing reads any more, such as those of replaced note blobs or of
+/// an earlier noise model, would otherwise pile up). Safe to read and add from several threads.
 final class KeyedCacheFile: @unchecked Sendable {
     private let path: String
     private let keySize: Int
@@ -96,7 +96,7 @@ final class KeyedCacheFile: @unchecked Sendable {
             live += range.count + keySize + 4
         }
         var total = live
-        for (key, range) in stored where added[key] == nil && !used.contains(key) && total + range.count + keySize + 4 <= 4 * live {
+        for (key, range) in stored where added[key] == nil && !used.contains(key) && total + range.count + keySize + 4 <= 2 * live {
             entries.append((key, bytes[range]))
             total += range.count + keySize + 4
         }

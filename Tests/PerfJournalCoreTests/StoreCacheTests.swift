@@ -52,6 +52,32 @@ import Testing
         #expect(decided.onlyBefore == ["b"] && decided.onlyAfter == ["c"])
     }
 
+    @Test func entriesNothingReadsAnyMoreDoNotPileUp() throws {
+        let sandbox = try GitSandbox()
+        let path = sandbox.root + "/.git/perfjournal/cache/test"
+        func key(_ n: Int) -> [UInt8] { Array(String(format: "%04d", n).utf8) }
+        let payload = [UInt8](repeating: 7, count: 100)
+        do {
+            let file = KeyedCacheFile(path: path, format: "test 1", keySize: 4)
+            for n in 1...10 { file.add(key(n), payload) }
+        }
+        do {
+            let file = KeyedCacheFile(path: path, format: "test 1", keySize: 4)
+            #expect((1...10).allSatisfy { file.payload(key($0)) == payload })
+        }
+        do {
+            // This process reads one entry and adds one: the other nine may not stay beyond as much again.
+            let file = KeyedCacheFile(path: path, format: "test 1", keySize: 4)
+            #expect(file.payload(key(1)) == payload)
+            file.add(key(11), payload)
+        }
+        let file = KeyedCacheFile(path: path, format: "test 1", keySize: 4)
+        #expect(file.payload(key(1)) == payload && file.payload(key(11)) == payload)
+        #expect((2...10).filter { file.payload(key($0)) != nil }.count == 2)
+        // Another format (or build) reads nothing of it.
+        #expect(KeyedCacheFile(path: path, format: "test 2", keySize: 4).payload(key(1)) == nil)
+    }
+
     @Test func aComparisonIsComputedOnceAndAgainWhenWhatItDependsOnChanges() throws {
         let sandbox = try GitSandbox()
         let cacheFile = sandbox.root + "/.git/perfjournal/cache/comparisons"
