@@ -270,9 +270,14 @@ enum JSONLayout {
                     out.append(contentsOf: [32, 91])
                     for (index, value) in samples[filled].enumerated() {
                         if index > 0 { out.append(contentsOf: [44, 32]) }
-                        // JSONEncoder's form: the shortest round-trip digits, without a trailing ".0".
-                        let text = value.description
-                        out.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
+                        // JSONEncoder's form: the shortest round-trip digits, without a trailing ".0". Copied from
+                        // the String's own storage: appending its `utf8` view went element by element.
+                        var text = value.description
+                        text.withUTF8 { digits in
+                            let n = digits.count
+                            let whole = n >= 2 && digits[n - 2] == 46 && digits[n - 1] == 48  // ".0"
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<(whole ? n - 2 : n)]))
+                        }
                     }
                     out.append(93)
                     filled += 1
