@@ -22,8 +22,16 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
+        // zlib, which libgit2 requires: big note blobs compressed on every core (Sources/Git/LooseObject.swift).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // mbedTLS's SHA-1, which Debian's libgit2 links: big note blobs hashed faster than by libgit2's
+        // collision-detecting SHA-1. Elsewhere libgit2 hashes them.
+        .systemLibrary(name: "CMbedCrypto", providers: [.apt(["libmbedtls-dev"])]),
         // The safe layer: owns every libgit2 pointer, throws GitError, speaks Swift types.
-        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(
+            name: "Git",
+            dependencies: ["CGit2", "CZlib", .target(name: "CMbedCrypto", condition: .when(platforms: [.linux]))]
+        ),
         // What every layer shares: output streams, PerfJournalError, display, files, locks, child processes, hashing,
         // and the embedded Hooks/, Templates/ and Helpers/ (`Resources`), which the rules, the journal and init read.
         .target(name: "Support", plugins: ["EmbedResourcesPlugin"]),

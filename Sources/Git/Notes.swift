@@ -150,20 +150,31 @@ extension Repository {
                 git_note_free(note)
             }
         }
-        guard let text = try transform(current) else { return .unchanged }
+        guard var text = try transform(current) else { return .unchanged }
         if text == current { return .unchanged }
 
         // The note's blob holds the new run, so unless it is already stored, this attempt's blob, tree and
         // commit are new objects that nothing else can refer to: a failed attempt removes them again.
-        let blobToWrite = try blobID(of: text)
-        let attempt = AttemptObjects(
-            blob: blobToWrite, blobExisted: objectExists(blobToWrite), tree: flatNotesTree(tip: tipCommit, adding: commit, blob: blobToWrite))
+        let blobToWrite = try text.withUTF8 { try Self.blobID(of: UnsafeRawBufferPointer($0)) }
+        let blobExisted = objectExists(blobToWrite)
+        let flatTree = flatNotesTree(tip: tipCommit, adding: commit, blob: blobToWrite)
+        let attempt = AttemptObjects(blob: blobToWrite, blobExisted: blobExisted, tree: flatTree)
 
-        var newCommit = git_oid(), blob = git_oid()
+        var newCommit = git_oid()
         do {
-            try withSignature { sig in
-                try check("write note on \(commit.short)",
-                          git_note_commit_create(&newCommit, &blob, pointer, tipCommit, sig, sig, &target, text, 1))
+            if flatTree != nil {
+                // The blob written here (`LooseObject.swift` says why), the tree and commit as libgit2 makes them.
+                if !blobExisted {
+                    try text.withUTF8 { try writeLooseBlob(UnsafeRawBufferPointer($0), id: blobToWrite) }
+                }
+                newCommit = try commitNote(onto: tipCommit, commit: commit, blob: blobToWrite)
+            } else {
+                // A fanned-out notes tree (git's, for many notes): libgit2 knows where the note goes.
+                var blob = git_oid()
+                try withSignature { sig in
+                    try check("write note on \(commit.short)",
+                              git_note_commit_create(&newCommit, &blob, pointer, tipCommit, sig, sig, &target, text, 1))
+                }
             }
         } catch let error as GitError {
             // Judged before the attempt's objects are removed: that frees the space again.
@@ -204,12 +215,34 @@ extension Repository {
         var tree: ObjectID?
     }
 
-    private func blobID(of text: String) throws -> ObjectID {
-        var oid = git_oid()
-        var text = text  // hashed in place: a note can be tens of MB
-        try check("hash note", text.withUTF8 { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) })
-        return ObjectID(oid)
+    /// The notes commit `git_note_commit_create` makes when it adds the note `blob`, already written, on
+    /// `commit` to `tip` (nil: the first note): `tip`'s tree with the entry, and `tip` as its parent. Only for
+    /// a flat notes tree (`flatNotesTree` is not nil).
+    private func commitNote(onto tip: OpaquePointer?, commit: ObjectID, blob: ObjectID) throws -> git_oid {
+        var tipTree: OpaquePointer?
+        if let tip { try check("read the notes tree", git_commit_tree(&tipTree, tip)) }
+        defer { git_tree_free(tipTree) }
+        var builder: OpaquePointer?
+        try check("start the notes tree", git_treebuilder_new(&builder, pointer, tipTree))
+        defer { git_treebuilder_free(builder) }
+        var blobID = blob.oid
+        try check("add the note on \(commit.short)", git_treebuilder_insert(nil, builder, commit.hex, &blobID, GIT_FILEMODE_BLOB))
+        var treeID = git_oid()
+        try check("write the notes tree", git_treebuilder_write(&treeID, builder))
+        var tree: OpaquePointer?
+        try check("read the notes tree", git_tree_lookup(&tree, pointer, &treeID))
+        defer { git_tree_free(tree) }
+        var result = git_oid()
+        try withSignature { sig in
+            var parents: [OpaquePointer?] = tip.map { [$0] } ?? []
+            try check("write note on \(commit.short)",
+                      git_commit_create(&result, pointer, nil, sig, sig, nil, Self.noteCommitMessage, tree, parents.count, &parents))
+        }
+        return result
     }
+
+    /// libgit2's message for a notes commit that adds a note (`GIT_NOTES_DEFAULT_MSG_ADD`, not in its headers).
+    static let noteCommitMessage = "Notes added by 'git_note_create' from libgit2"
 
     func objectExists(_ id: ObjectID) -> Bool {
         var odb: OpaquePointer?

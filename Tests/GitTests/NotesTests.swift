@@ -87,6 +87,45 @@ private func makeRepository() throws -> (Repository, ObjectID, String) {
         #expect(!FileManager.default.fileExists(atPath: lock))
     }
 
+    /// A note big enough to be compressed in several pieces on several threads (`LooseObject.swift`) is one
+    /// loose object that plain git reads back byte for byte, under the id git itself gives that content,
+    /// and `git fsck --strict` finds nothing wrong; so is a tiny one, and one that replaces another.
+    @Test func bigNotesAreLooseObjectsThatGitReads() throws {
+        let (repo, commit, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Numbers like a run's samples, 4 MB of them: about 16 pieces, each primed with the one before.
+        var generator = SystemRandomNumberGenerator()
+        var big = "{\"samples\": ["
+        while big.utf8.count < 4_000_000 { big += "\(Double.random(in: 0..<0.01, using: &generator)), " }
+        big += "0]}\n"
+        for text in ["x", big, big + big.prefix(1000)] {
+            try repo.updateNote(ref: ref, commit: commit) { _ in text }
+            let blob = try #require(try repo.notedCommits(ref: ref)[commit])
+            #expect(try git(path, ["cat-file", "blob", blob.hex]) == Data(text.utf8))
+            #expect(try git(path, ["hash-object", "--stdin"], input: Data(text.utf8)) == Data((blob.hex + "\n").utf8))
+            #expect(try repo.noteText(ref: ref, commit: commit) == text)
+        }
+        _ = try git(path, ["fsck", "--strict", "--no-progress"])
+    }
+
+    /// Runs git in `path` and returns its standard output; throws when it fails.
+    private func git(_ path: String, _ arguments: [String], input: Data? = nil) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", path] + arguments
+        let output = Pipe(), feed = Pipe()
+        process.standardOutput = output
+        process.standardInput = feed
+        try process.run()
+        if let input { feed.fileHandleForWriting.write(input) }
+        try feed.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        struct Failed: Error { var command: String }
+        guard process.terminationStatus == 0 else { throw Failed(command: "git " + arguments.joined(separator: " ")) }
+        return data
+    }
+
     /// The very first note: another writer creates the ref between our read and our swap. Plain create
     /// would overwrite it (libgit2 checks existence before locking); the swap against "must not exist"
     /// must fail and retry on the winner's note.
