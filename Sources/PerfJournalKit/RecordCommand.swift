@@ -20,9 +20,12 @@ public enum RecordCommand {
         if baseline, let force {
             try BaselineCommand.checkReplacement(of: commit, in: workspace, force: force, output: FileOutput.standardError)
         }
+        // Other writers on this commit that get the lock while this one reads its file wait for its run.
+        let announcement = workspace.store.announceRun(on: commit)
+        defer { announcement?.release() }
         let run = try Measurement.recorded(
             commit, in: workspace, resultsPath: resultsPath, format: format, baseline: baseline, tests: tests)
-        try workspace.store.append(run, to: commit)
+        try workspace.store.append(run, to: commit, announcement: announcement)
         if baseline { AutostartMarker.clear(workspace) }
         output.line(RunSummary.oneLine(run, commit: commit))
         if let warning = RunCommand.failedBaselineWarning(run) { output.line(warning) }

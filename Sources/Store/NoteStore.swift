@@ -53,6 +53,14 @@ public struct NoteStore {
 
     package var spool: RunSpool { RunSpool(stateDirectory: repository.commonDir + "/perfjournal") }
 
+    /// Says that a run of `commit` will be appended by this process soon (it is still being read or encoded),
+    /// so a writer that holds the lock meanwhile waits for it and writes both at once. Pass it to `append`.
+    /// Nil when it cannot be said, which only costs batching.
+    package func announceRun(on commit: ObjectID) -> RunSpool.Entry? {
+        guard (try? stateDirectory()) != nil else { return nil }
+        return spool.announce(commit: commit)
+    }
+
     /// Adds `run` to the note on `commit`. A run whose id is already there is not added twice, so a
     /// retried store (after a crash between storing and clearing a job) stays exactly-once.
     ///
@@ -61,17 +69,27 @@ public struct NoteStore {
     /// writes of a growing note. Returns once the run is in the note, or throws: it never reports a run
     /// stored that is not.
     public func append(_ run: Run, to commit: ObjectID) throws {
+        try append(run, to: commit, announcement: nil)
+    }
+
+    /// `append`, releasing `announcement` (from `announceRun`) once the run is spooled, before the lock is asked for.
+    package func append(_ run: Run, to commit: ObjectID, announcement: RunSpool.Entry?) throws {
         let spool = self.spool
+        defer { announcement?.release() }
         do {
             _ = try stateDirectory()
             let own = RunSpool.Spooled(id: run.id, fragment: try NoteCodec.fragment(run), path: nil)
             let entry = try spool.put(own, commit: commit)
+            // Spooled: a holder need not wait for it any more (and it never waits for itself).
+            announcement?.release()
             try withWriteLock {
                 // Inside the lock: once our file is gone or unlocked no holder may pick the run up, and a
                 // failure must not leave it to be stored after we reported it.
                 defer { entry.release() }
                 // Gone: a holder stored it and the ref update had landed before it removed the file.
                 guard entry.isSpooled else { return }
+                // Writers that announced a run of this commit and are still encoding it go in this write too.
+                spool.awaitAnnounced(for: commit)
                 let others = spool.waiting(for: commit, own: entry)
                 let batch = [own] + others
                 let message = "perfjournal: \(run.source.rawValue) \(commit.short)" + (batch.count > 1 ? " (\(batch.count) runs)" : "")

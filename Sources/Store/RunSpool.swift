@@ -31,6 +31,12 @@ import Darwin
 /// - The run id still dedupes: a holder killed between the ref update and removing the files leaves them, and
 ///   the next one finds those runs in the note already.
 ///
+/// A writer that knows its commit before it has its run (`record`, which still reads and encodes a result file)
+/// announces it: `<commit>.<pid>-<n>.coming`, flocked the same way, removed once its run is spooled. A lock
+/// holder that sees live announcements on its commit waits for those runs while they keep arriving
+/// (`awaitAnnounced`), so writers started together make one note write, not one per arrival. A lone writer
+/// finds none and does not wait; a writer that dies drops its flock and is waited for no longer.
+///
 /// No fsync: a spooled run only matters while its writer is alive, so a power loss (which kills every
 /// writer) makes every file abandoned anyway.
 package struct RunSpool {
@@ -117,6 +123,70 @@ package struct RunSpool {
         return Entry(path: path, fd: fd)
     }
 
+    /// Announces that this process will spool a run of `commit`; `release` the entry once it has (or when it
+    /// gives up). Nil when the file cannot be made: announcing only helps batching, it is never needed.
+    package func announce(commit: ObjectID) -> Entry? {
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST { return nil }
+        let path = directory + "/\(commit.hex).\(getpid())-\(UInt32.random(in: 0...UInt32.max))" + Self.announcementSuffix
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return nil }
+        // A holder that finds the file before the flock takes it for a dead writer's and removes it: then
+        // this writer is just not waited for.
+        guard flock(fd, LOCK_EX) == 0 else {
+            unlink(path)
+            close(fd)
+            return nil
+        }
+        return Entry(path: path, fd: fd)
+    }
+
+    /// Waits while live writers have announced a run of `commit` and not spooled it yet, as long as the
+    /// writers on `commit` make progress (an announcement or a spooled run came or went) within `patience`
+    /// seconds, and `limit` seconds at most. Returns at once when there are none: a lone writer pays one
+    /// directory listing.
+    package func awaitAnnounced(for commit: ObjectID, patience: Double = 2, limit: Double = 10) {
+        var clock = timespec()
+        func now() -> Double {
+            clock_gettime(CLOCK_MONOTONIC, &clock)
+            return Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9
+        }
+        let start = now()
+        var lastProgress = start
+        var seen = state(of: commit)
+        while seen.announced > 0 {
+            usleep(5_000)
+            let current = state(of: commit)
+            let time = now()
+            if current != seen { lastProgress = time }
+            seen = current
+            if time - lastProgress > patience || time - start > limit { return }
+        }
+    }
+
+    /// The names of the live announcements and spooled runs of `commit`, and how many announcements there
+    /// are; dead writers' announcements are removed.
+    private func state(of commit: ObjectID) -> (announced: Int, names: Set<String>) {
+        let prefix = commit.hex + "."
+        var announced = 0
+        var present = Set<String>()
+        for name in names(suffix: "") where name.hasPrefix(prefix) {
+            if name.hasSuffix(Self.announcementSuffix) {
+                let path = directory + "/" + name
+                if Self.isAbandoned(path) {
+                    unlink(path)
+                    continue
+                }
+                announced += 1
+            } else if !name.hasSuffix(".run") {
+                continue
+            }
+            present.insert(name)
+        }
+        return (announced, present)
+    }
+
+    static let announcementSuffix = ".coming"
+
     /// The runs of `commit` that other live writers spooled, oldest first (the own run is not read back: the
     /// caller has it). Files of writers that died are removed on the way, for every commit. A file that does
     /// not decode (another perfjournal's) is left to its writer, which then stores its run itself.
@@ -148,12 +218,15 @@ package struct RunSpool {
         for name in names() where Self.isAbandoned(directory + "/" + name) {
             if unlink(directory + "/" + name) == 0 { removed += 1 }
         }
+        for name in names(suffix: Self.announcementSuffix) where Self.isAbandoned(directory + "/" + name) {
+            unlink(directory + "/" + name)
+        }
         return removed
     }
 
-    private func names() -> [String] {
+    private func names(suffix: String = ".run") -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".run") }.sorted()
+            .filter { $0.hasSuffix(suffix) }.sorted()
     }
 
     /// True when no process holds the file's flock: its writer is gone.

@@ -230,6 +230,66 @@ import Testing
         #expect(try repo.git("fsck", "--no-progress", "--strict").status == 0)
     }
 
+    /// A writer that gets the lock while another has announced a run of the same commit (as `record` does
+    /// while it reads its file; here the test holds the announcement) waits for it, and takes in the runs
+    /// that arrive meanwhile: one note write for both writers, not one each.
+    @Test func theLockHolderWaitsForAnnouncedRuns() throws {
+        let repo = try TestRepository()
+        try repo.write("a.txt", "1\n")
+        try repo.commit("one")
+        let pending = repo.root + "/.git/perfjournal/pending"
+        try FileManager.default.createDirectory(atPath: pending, withIntermediateDirectories: true)
+        let announcement = try HeldFile(pending + "/\(try repo.head()).\(getpid())-1.coming")
+        let first = try DaemonTests.launch(repo, ["record", "HEAD", "--results", Self.pytestRun])
+        // It spools its run, takes the writers' lock and waits for the announced one.
+        while !Self.writeLockIsHeld(repo) {
+            guard first.isRunning else { throw TestFailure("the first writer exited (\(first.terminationStatus)) without waiting") }
+            usleep(20_000)
+        }
+        let second = try DaemonTests.launch(repo, ["record", "HEAD", "--results", Self.pytestRun])
+        while Self.spooled(repo).count < 2 {
+            guard first.isRunning && second.isRunning else { throw TestFailure("a writer exited before both runs were spooled") }
+            usleep(20_000)
+        }
+        announcement.release()
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect([first.terminationStatus, second.terminationStatus] == [0, 0])
+        #expect(try Self.runs(repo, "HEAD").count == 2)
+        let reflog = try repo.git("reflog", "show", "--format=%gs", "refs/notes/perfjournal").stdout
+        #expect(reflog.split(separator: "\n") == ["perfjournal: record \(try repo.head().prefix(7)) (2 runs)"], "\(reflog)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pending).isEmpty)
+    }
+
+    /// A file created and flocked by the test, as a live writer holds its spool file or announcement.
+    final class HeldFile {
+        private let path: String
+        private var fd: Int32
+        init(_ path: String) throws {
+            self.path = path
+            fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0, flock(fd, LOCK_EX) == 0 else { throw TestFailure("cannot hold \(path)") }
+        }
+        /// Removes the file, then drops the flock, as a writer does.
+        func release() {
+            guard fd >= 0 else { return }
+            unlink(path)
+            close(fd)
+            fd = -1
+        }
+        deinit { release() }
+    }
+
+    /// Does some process hold the writers' lock? (Taken and dropped at once when free.)
+    static func writeLockIsHeld(_ repo: TestRepository) -> Bool {
+        let fd = open(repo.root + "/.git/perfjournal/notes.lock", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
     /// A writer killed while it waits for the lock never stored its run, and nobody stores it later: whoever
     /// runs it again (the daemon after a restart, the user) would otherwise end up with two.
     @Test func aWriterKilledWhileWaitingIsNotStored() throws {
