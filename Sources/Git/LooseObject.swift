@@ -12,6 +12,23 @@ import Glibc
 import Darwin
 #endif
 
+/// A stretch of a note's text that its writer compressed already (`Repository.deflate`): the raw deflate
+/// stream of exactly `length` bytes from `offset`, made without a dictionary and ended on a byte boundary,
+/// so it can stand anywhere in the note's stream; `adler` is the Adler-32 of those bytes.
+public struct DeflatedStretch: Sendable {
+    public var offset: Int
+    public var length: Int
+    public var deflated: [UInt8]
+    public var adler: UInt32
+
+    public init(offset: Int, length: Int, deflated: [UInt8], adler: UInt32) {
+        self.offset = offset
+        self.length = length
+        self.deflated = deflated
+        self.adler = adler
+    }
+}
+
 /// Big note blobs, hashed and written as loose objects without libgit2's object writer.
 ///
 /// Why: when 32 writers store their runs on one commit, one of them writes a note of 35 MB, alone, while the
@@ -20,8 +37,16 @@ import Darwin
 /// SHA-1 (the library Debian's libgit2 links; 0.09 s), and compressed in pieces on every core, pigz's way:
 /// each piece a raw deflate stream primed with the 32 KiB before it and ended on a byte boundary
 /// (`Z_SYNC_FLUSH`), the last one finished, the checksums combined, so the file is one ordinary zlib stream
-/// that git and libgit2 read like any other (`git cat-file`, `git fsck`).
+/// that git and libgit2 read like any other (`git cat-file`, `git fsck`). Stretches its writers compressed
+/// already (`DeflatedStretch`: each waiting writer compresses its own run before it queues, while the cores
+/// are busy anyway) are copied in as they are, so the writer of the note only compresses what joins them.
 extension Repository {
+    /// `bytes` as a `DeflatedStretch` of a note to be (its offset to be set), or nil if zlib fails.
+    public static func deflate(_ bytes: UnsafeRawBufferPointer) -> DeflatedStretch? {
+        guard let piece = Piece.deflate(header: [], body: bytes, range: 0..<bytes.count, last: false) else { return nil }
+        return DeflatedStretch(offset: 0, length: bytes.count, deflated: piece.bytes, adler: UInt32(piece.adler))
+    }
+
     /// The id git gives a blob holding `bytes`.
     static func blobID(of bytes: UnsafeRawBufferPointer) throws -> ObjectID {
         var oid = git_oid()
@@ -43,9 +68,9 @@ extension Repository {
     /// stream of "blob <length>\0" and the bytes, in `objects/<2 hex>/<38 hex>`, read-only, put there by a
     /// rename from a temporary in `objects/` named as libgit2 names its own (so `removeStaleTemporaryObjects`
     /// clears one a killed writer left). A full disk throws `GitError.outOfSpace`, leaving nothing behind.
-    func writeLooseBlob(_ bytes: UnsafeRawBufferPointer, id: ObjectID) throws {
+    func writeLooseBlob(_ bytes: UnsafeRawBufferPointer, id: ObjectID, deflated: [DeflatedStretch] = []) throws {
         let header = Array("blob \(bytes.count)\0".utf8)
-        let parts = try Self.zlibStream(header: header, body: bytes)
+        let parts = try Self.zlibStream(header: header, body: bytes, deflated: deflated)
         let objects = commonDir + "/objects"
         let directory = objects + "/" + String(id.hex.prefix(2))
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
@@ -85,22 +110,61 @@ extension Repository {
     /// Pieces below this size are not worth a thread.
     static let minimumPiece = 256 * 1024
 
-    /// The zlib stream (level 1) of `header` followed by `body`, compressed in pieces on all cores; returned
-    /// as its consecutive parts, to be written one after the other rather than copied into one array.
-    static func zlibStream(header: [UInt8], body: UnsafeRawBufferPointer) throws -> [[UInt8]] {
+    /// The zlib stream (level 1) of `header` followed by `body`, compressed in pieces on all cores, with the
+    /// stretches in `deflated` copied in rather than compressed again (one whose place or checksum does not
+    /// match `body` is compressed like the rest); returned as its consecutive parts, to be written one after
+    /// the other rather than copied into one array.
+    static func zlibStream(header: [UInt8], body: UnsafeRawBufferPointer, deflated: [DeflatedStretch] = []) throws -> [[UInt8]] {
+        enum Job {
+            case compress(Range<Int>, first: Bool, last: Bool)
+            case copy(DeflatedStretch)
+        }
+        let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        var kept: [DeflatedStretch] = []
+        for stretch in deflated.sorted(by: { $0.offset < $1.offset }) {
+            guard let base, stretch.length > 0, stretch.offset >= (kept.last.map { $0.offset + $0.length } ?? 0),
+                stretch.offset + stretch.length <= body.count,
+                adler32(1, base + stretch.offset, uInt(stretch.length)) == uLong(stretch.adler)
+            else { continue }
+            kept.append(stretch)
+        }
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        // A few pieces per core, so a core that another process slows down does not hold up the rest.
-        let pieceCount = max(1, min(body.count / minimumPiece, 4 * cores))
-        let pieceSize = (body.count + pieceCount - 1) / max(1, pieceCount)
-        var pieces = [Piece?](repeating: nil, count: pieceCount)
+        // The stretches between the copied ones, in pieces: a few per core, so that a core another process
+        // slows down does not hold up the rest.
+        let gapBytes = body.count - kept.reduce(0) { $0 + $1.length }
+        let pieceSize = max(minimumPiece, (gapBytes + 4 * cores - 1) / (4 * cores))
+        var jobs: [Job] = []
+        func compress(_ range: Range<Int>) {
+            var start = range.lowerBound
+            repeat {
+                let end = min(start + pieceSize, range.upperBound)
+                jobs.append(.compress(start..<end, first: jobs.isEmpty, last: false))
+                start = end
+            } while start < range.upperBound
+        }
+        var position = 0
+        for stretch in kept {
+            if stretch.offset > position || jobs.isEmpty { compress(position..<stretch.offset) }
+            jobs.append(.copy(stretch))
+            position = stretch.offset + stretch.length
+        }
+        // The stream ends with a piece made here (possibly of no bytes): a copied one is never final.
+        compress(position..<body.count)
+        if case .compress(let range, let first, _) = jobs[jobs.count - 1] {
+            jobs[jobs.count - 1] = .compress(range, first: first, last: true)
+        }
+        var pieces = [Piece?](repeating: nil, count: jobs.count)
         pieces.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: pieceCount) { index in
-                let start = min(index * pieceSize, body.count)
-                let end = min(start + pieceSize, body.count)
-                slots[index] = Piece.deflate(
-                    header: index == 0 ? header : [], body: body, range: start..<end, last: index == pieceCount - 1)
+            let work = jobs
+            DispatchQueue.concurrentPerform(iterations: work.count) { index in
+                switch work[index] {
+                case .compress(let range, let first, let last):
+                    slots[index] = Piece.deflate(header: first ? header : [], body: body, range: range, last: last)
+                case .copy(let stretch):
+                    slots[index] = Piece(bytes: stretch.deflated, adler: UInt(stretch.adler), length: stretch.length)
+                }
             }
         }
         var parts: [[UInt8]] = [[0x78, 0x01]]  // zlib header: deflate, 32 KiB window, fastest level

@@ -93,6 +93,28 @@ extension Repository {
         ref: String, commit: ObjectID, message: String = "perfjournal: record run",
         maxAttempts: Int = 200, transform: (String?) throws -> String?
     ) throws -> Bool {
+        try updateNoteReusingStretches(ref: ref, commit: commit, message: message, maxAttempts: maxAttempts) { current in
+            try transform(current).map { NoteText($0) }
+        }
+    }
+
+    /// A note's new text, with the stretches of it that their writers compressed already.
+    public struct NoteText {
+        public var text: String
+        public var deflated: [DeflatedStretch]
+
+        public init(_ text: String, deflated: [DeflatedStretch] = []) {
+            self.text = text
+            self.deflated = deflated
+        }
+    }
+
+    /// `updateNote`, where `transform` also says which stretches of the new text are compressed already.
+    @discardableResult
+    public func updateNoteReusingStretches(
+        ref: String, commit: ObjectID, message: String = "perfjournal: record run",
+        maxAttempts: Int = 200, transform: (String?) throws -> NoteText?
+    ) throws -> Bool {
         var attempt = 0
         let started = time(nil)
         while true {
@@ -129,7 +151,7 @@ extension Repository {
     }
 
     private func attemptNoteUpdate(
-        ref: String, commit: ObjectID, message: String, transform: (String?) throws -> String?
+        ref: String, commit: ObjectID, message: String, transform: (String?) throws -> NoteText?
     ) throws -> NoteUpdateOutcome {
         let tip = try referenceTarget(ref)
         var tipCommit: OpaquePointer?
@@ -150,7 +172,8 @@ extension Repository {
                 git_note_free(note)
             }
         }
-        guard var text = try transform(current) else { return .unchanged }
+        guard let new = try transform(current) else { return .unchanged }
+        var text = new.text
         if text == current { return .unchanged }
 
         // The note's blob holds the new run, so unless it is already stored, this attempt's blob, tree and
@@ -165,7 +188,7 @@ extension Repository {
             if flatTree != nil {
                 // The blob written here (`LooseObject.swift` says why), the tree and commit as libgit2 makes them.
                 if !blobExisted {
-                    try text.withUTF8 { try writeLooseBlob(UnsafeRawBufferPointer($0), id: blobToWrite) }
+                    try text.withUTF8 { try writeLooseBlob(UnsafeRawBufferPointer($0), id: blobToWrite, deflated: new.deflated) }
                 }
                 newCommit = try commitNote(onto: tipCommit, commit: commit, blob: blobToWrite)
             } else {

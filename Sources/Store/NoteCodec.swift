@@ -39,14 +39,21 @@ public enum NoteCodec {
 
     /// The note text holding `fragments` as its runs.
     static func assemble(schema: Int, fragments: [String]) -> String {
-        if fragments.isEmpty { return "{\n  \"runs\": [],\n  \"schema\": \(schema)\n}\n" }
+        assembling(schema: schema, fragments: fragments).text
+    }
+
+    /// `assemble`, and the UTF-8 offset of each fragment in the text.
+    static func assembling(schema: Int, fragments: [String]) -> (text: String, offsets: [Int]) {
+        if fragments.isEmpty { return ("{\n  \"runs\": [],\n  \"schema\": \(schema)\n}\n", []) }
         var text = "{\n  \"runs\": [\n    "
         text.reserveCapacity(fragments.reduce(64) { $0 + $1.utf8.count + 6 })
+        var offsets: [Int] = []
         for (index, fragment) in fragments.enumerated() {
             if index > 0 { text += ",\n    " }
+            offsets.append(text.utf8.count)
             text += fragment
         }
-        return text + suffix(schema: schema)
+        return (text + suffix(schema: schema), offsets)
     }
 
     private static func suffix(schema: Int) -> String { "\n  ],\n  \"schema\": \(schema)\n}\n" }
@@ -108,17 +115,24 @@ public enum NoteCodec {
     /// `schema` with at least one run; nil otherwise (then encode the note instead). Appending leaves every
     /// byte of the runs already there as it is, so the result is what `encode` gives for the longer note.
     static func appending(_ fragments: [String], to text: String, schema: Int) -> String? {
+        appendingPlaced(fragments, to: text, schema: schema)?.text
+    }
+
+    /// `appending`, and the UTF-8 offset of each fragment in the result.
+    static func appendingPlaced(_ fragments: [String], to text: String, schema: Int) -> (text: String, offsets: [Int])? {
         let end = suffix(schema: schema)
         guard text.hasPrefix("{\n  \"runs\": [\n    {"), text.hasSuffix(end) else { return nil }
         var result = ""
         result.reserveCapacity(text.utf8.count + fragments.reduce(0) { $0 + $1.utf8.count + 6 })
         result += text[..<text.utf8.index(text.endIndex, offsetBy: -end.utf8.count)]
+        var offsets: [Int] = []
         for fragment in fragments {
             result += ",\n    "
+            offsets.append(result.utf8.count)
             result += fragment
         }
         result += end
-        return result
+        return (result, offsets)
     }
 
     /// The way out of every "not a perfjournal note" error, named in its message.

@@ -78,7 +78,13 @@ public struct NoteStore {
         defer { announcement?.release() }
         do {
             _ = try stateDirectory()
-            let own = RunSpool.Spooled(id: run.id, fragment: try NoteCodec.fragment(run), path: nil)
+            var own = RunSpool.Spooled(id: run.id, fragment: try NoteCodec.fragment(run), path: nil)
+            // Others on this commit: one of them may write the note while this process waits, so compress the
+            // run now, while every writer is busy, not in the one that writes. Alone it is compressed when
+            // written, on every core.
+            if spool.othersPresent(on: commit, except: announcement) {
+                own.deflated = own.fragment.utf8.withContiguousStorageIfAvailable { Repository.deflate(UnsafeRawBufferPointer($0)) } ?? nil
+            }
             let entry = try spool.put(own, commit: commit)
             // Spooled: a holder need not wait for it any more (and it never waits for itself).
             announcement?.release()
@@ -93,8 +99,8 @@ public struct NoteStore {
                 let others = spool.waiting(for: commit, own: entry)
                 let batch = [own] + others
                 let message = "perfjournal: \(run.source.rawValue) \(commit.short)" + (batch.count > 1 ? " (\(batch.count) runs)" : "")
-                try repository.updateNote(ref: Self.ref, commit: commit, message: message) { current in
-                    try Self.adding(batch, to: current, commit: commit)
+                try repository.updateNoteReusingStretches(ref: Self.ref, commit: commit, message: message) { current in
+                    try Self.addingPlaced(batch, to: current, commit: commit)
                 }
                 // Landed (or every run was there already): now their writers may learn it.
                 for waiting in others { if let path = waiting.path { unlink(path) } }
@@ -116,23 +122,37 @@ public struct NoteStore {
     /// the lock holder's work proportional to the bytes, not to decoding every earlier run. Any other note is
     /// decoded (it must be readable) and encoded whole.
     static func adding(_ batch: [RunSpool.Spooled], to current: String?, commit: ObjectID) throws -> String? {
+        try addingPlaced(batch, to: current, commit: commit)?.text
+    }
+
+    /// `adding`, with the stretches of the text that the batch's writers compressed already.
+    static func addingPlaced(_ batch: [RunSpool.Spooled], to current: String?, commit: ObjectID) throws -> Repository.NoteText? {
+        func placed(_ runs: [RunSpool.Spooled], _ layout: (text: String, offsets: [Int])) -> Repository.NoteText {
+            let stretches = zip(runs, layout.offsets).compactMap { run, offset -> DeflatedStretch? in
+                guard var stretch = run.deflated else { return nil }
+                stretch.offset += offset
+                return stretch
+            }
+            return Repository.NoteText(layout.text, deflated: stretches)
+        }
         guard let current else {
             var seen = Set<String>()
-            return NoteCodec.assemble(schema: Note.currentSchema, fragments: batch.filter { seen.insert($0.id).inserted }.map(\.fragment))
+            let runs = batch.filter { seen.insert($0.id).inserted }
+            return placed(runs, NoteCodec.assembling(schema: Note.currentSchema, fragments: runs.map(\.fragment)))
         }
         if let layout = NoteCodec.runIDs(in: current), layout.schema == Note.currentSchema {
             var known = Set(layout.ids)
             let new = try batch.filter { known.insert(try NoteCodec.literal($0.id)).inserted }
             if new.isEmpty { return nil }
-            if let text = NoteCodec.appending(new.map(\.fragment), to: current, schema: layout.schema) { return text }
+            if let text = NoteCodec.appendingPlaced(new.map(\.fragment), to: current, schema: layout.schema) { return placed(new, text) }
         }
         var note = try NoteCodec.decode(current, commit: commit)
         var known = Set(note.runs.map(\.id))
         let new = batch.filter { known.insert($0.id).inserted }
         if new.isEmpty { return nil }
-        if let text = NoteCodec.appending(new.map(\.fragment), to: current, schema: note.schema) { return text }
+        if let text = NoteCodec.appendingPlaced(new.map(\.fragment), to: current, schema: note.schema) { return placed(new, text) }
         note.runs += try new.map { try $0.run() }
-        return try NoteCodec.encode(note)
+        return Repository.NoteText(try NoteCodec.encode(note))
     }
 
     static func noSpace(_ commit: ObjectID, leftForGC: Bool = false) -> PerfJournalError {

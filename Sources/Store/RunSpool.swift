@@ -10,7 +10,10 @@ import Darwin
 
 /// Runs waiting to be written into their commit's note: `.git/perfjournal/pending/<commit>.<pid>-<n>.run`,
 /// one file per writer: a line with the run's id (a JSON string), then the run as it will stand in the note
-/// (`NoteCodec.fragment`), so the lock holder copies it into the note without encoding it again.
+/// (`NoteCodec.fragment`), so the lock holder copies it into the note without encoding it again. A writer
+/// that compressed its run (`Repository.deflate`) starts the line with the run's length in bytes and its
+/// Adler-32 (`<length> <adler> <id>`) and puts the compressed bytes after the run; a perfjournal that
+/// predates this reads no id from that line and leaves the file to its writer.
 ///
 /// Why: a writer that appends its run alone, in turn under the writers' lock, decodes, re-encodes and writes
 /// every earlier run of the note, so N writers on one commit cost O(N²). Instead each writer spools its run
@@ -77,6 +80,8 @@ package struct RunSpool {
         package var fragment: String
         /// The file it came from; nil for the lock holder's own run.
         package var path: String?
+        /// The fragment compressed by its writer, at offset 0; nil when it was not.
+        package var deflated: DeflatedStretch? = nil
 
         /// The run itself, only needed when the note must be encoded whole.
         package func run() throws -> Run {
@@ -90,8 +95,9 @@ package struct RunSpool {
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
             throw Failure.system(directory, "cannot create the spool directory", errno)
         }
-        let id = String(decoding: try JSONEncoder().encode(run.id), as: UTF8.self)
-        let bytes = Array((id + "\n" + run.fragment).utf8)
+        var line = String(decoding: try JSONEncoder().encode(run.id), as: UTF8.self)
+        if let deflated = run.deflated { line = "\(deflated.length) \(deflated.adler) " + line }
+        let bytes = Array((line + "\n" + run.fragment).utf8) + (run.deflated?.deflated ?? [])
         let name = "\(commit.hex).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).run"
         let path = directory + "/" + name
         // `AtomicFile`'s temporary naming, so `removeStaleTemporaries` clears one left by a killed writer.
@@ -201,12 +207,45 @@ package struct RunSpool {
                 continue
             }
             guard name.hasPrefix(prefix), let data = FileManager.default.contents(atPath: path),
-                let newline = data.firstIndex(of: 10),
-                let id = try? JSONDecoder().decode(String.self, from: data[..<newline])
+                let spooled = Self.decode(data, path: path)
             else { continue }
-            found.append(Spooled(id: id, fragment: String(decoding: data[(newline + 1)...], as: UTF8.self), path: path))
+            found.append(spooled)
         }
         return found.sorted { modified($0.path ?? "") < modified($1.path ?? "") }
+    }
+
+    /// A spool file's content (see the type's comment), or nil when it is not laid out so.
+    static func decode(_ data: Data, path: String) -> Spooled? {
+        guard let newline = data.firstIndex(of: 10) else { return nil }
+        var line = data[..<newline]
+        var length: Int?
+        var adler: UInt32?
+        if line.first != UInt8(ascii: "\"") {
+            // "<length> <adler> <id>"
+            let fields = line.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3, let count = Int(String(decoding: fields[0], as: UTF8.self)),
+                let sum = UInt32(String(decoding: fields[1], as: UTF8.self)), count >= 0,
+                count <= data.endIndex - (newline + 1)
+            else { return nil }
+            (length, adler, line) = (count, sum, fields[2])
+        }
+        guard let id = try? JSONDecoder().decode(String.self, from: line) else { return nil }
+        let start = newline + 1
+        let end = length.map { start + $0 } ?? data.endIndex
+        var spooled = Spooled(id: id, fragment: String(decoding: data[start..<end], as: UTF8.self), path: path)
+        if let length, let adler {
+            spooled.deflated = DeflatedStretch(offset: 0, length: length, deflated: Array(data[end...]), adler: adler)
+        }
+        return spooled
+    }
+
+    /// Is any other writer on `commit` here, spooled or announced (besides `own`, this process's announcement)?
+    package func othersPresent(on commit: ObjectID, except own: Entry?) -> Bool {
+        let prefix = commit.hex + "."
+        return names(suffix: "").contains { name in
+            name.hasPrefix(prefix) && (name.hasSuffix(".run") || name.hasSuffix(Self.announcementSuffix))
+                && directory + "/" + name != own?.path
+        }
     }
 
     /// Removes every file whose writer died (the next lock holder would too), and temporaries older than

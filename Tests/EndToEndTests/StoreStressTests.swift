@@ -186,9 +186,11 @@ import Testing
         let directory = repo.root + "/.git/perfjournal/pending"
         var found: [String: String] = [:]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".run") {
-            // The first line is the run's id, as a JSON string.
-            let text = (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
-            let line = Data((text.split(separator: "\n").first ?? "").utf8)
+            // The first line ends with the run's id, as a JSON string (after its length and checksum when the
+            // writer compressed it).
+            let data = FileManager.default.contents(atPath: directory + "/" + name) ?? Data()
+            let firstLine = data.prefix { $0 != 10 }
+            let line = Data(firstLine.drop { $0 != UInt8(ascii: "\"") })
             found[name] = (try? JSONSerialization.jsonObject(with: line, options: .fragmentsAllowed)) as? String ?? ""
         }
         return found

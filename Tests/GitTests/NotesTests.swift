@@ -108,6 +108,33 @@ private func makeRepository() throws -> (Repository, ObjectID, String) {
         _ = try git(path, ["fsck", "--strict", "--no-progress"])
     }
 
+    /// Stretches its writers compressed already are copied into the note's stream; one whose checksum or
+    /// place does not match the text is compressed again instead. Either way git reads back the text.
+    @Test func compressedStretchesAreSplicedIntoANoteGitReads() throws {
+        let (repo, commit, path) = try makeRepository()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let runs = (0..<6).map { run in (0..<60_000).map { "\(run).\($0 * 7919 % 10007)" }.joined(separator: ", ") }
+        var text = "{\"runs\": ["
+        var stretches: [DeflatedStretch] = []
+        for (index, run) in runs.enumerated() {
+            if index > 0 { text += ", " }
+            var stretch = try #require(Array(run.utf8).withUnsafeBytes { Repository.deflate($0) })
+            stretch.offset = text.utf8.count
+            if index == 2 { stretch.adler &+= 1 }  // damaged: must not be used
+            if index == 4 { stretch.offset += 1 }  // misplaced: must not be used
+            stretches.append(stretch)
+            text += run
+        }
+        text += "]}\n"
+        for deflated in [stretches, Array(stretches.prefix(1)), []] {
+            try repo.updateNoteReusingStretches(ref: ref, commit: commit) { _ in Repository.NoteText(text, deflated: deflated) }
+            let blob = try #require(try repo.notedCommits(ref: ref)[commit])
+            #expect(try git(path, ["cat-file", "blob", blob.hex]) == Data(text.utf8))
+            text += " "
+        }
+        _ = try git(path, ["fsck", "--strict", "--no-progress"])
+    }
+
     /// Runs git in `path` and returns its standard output; throws when it fails.
     private func git(_ path: String, _ arguments: [String], input: Data? = nil) throws -> Data {
         let process = Process()
