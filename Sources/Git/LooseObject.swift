@@ -34,7 +34,8 @@ public struct DeflatedStretch: Sendable {
 /// Why: when 32 writers store their runs on one commit, one of them writes a note of 35 MB, alone, while the
 /// others wait. Through libgit2 that note was hashed twice with its collision-detecting SHA-1 (about 0.24 s
 /// a pass here) and compressed in one thread (0.5–0.8 s at level 1). Here it is hashed once with mbedTLS's
-/// SHA-1 (the library Debian's libgit2 links; 0.09 s), and compressed in pieces on every core, pigz's way:
+/// SHA-1 (the library Debian's libgit2 links; 0.09 s; the same ids, only without the check for crafted
+/// collisions, which `git fsck` still makes), and compressed in pieces on every core, pigz's way:
 /// each piece a raw deflate stream primed with the 32 KiB before it and ended on a byte boundary
 /// (`Z_SYNC_FLUSH`), the last one finished, the checksums combined, so the file is one ordinary zlib stream
 /// that git and libgit2 read like any other (`git cat-file`, `git fsck`). Stretches its writers compressed
@@ -73,7 +74,8 @@ extension Repository {
         let parts = try Self.zlibStream(header: header, body: bytes, deflated: deflated)
         let objects = commonDir + "/objects"
         let directory = objects + "/" + String(id.hex.prefix(2))
-        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+        // As libgit2 makes it: everything the umask allows.
+        if mkdir(directory, 0o777) != 0 && errno != EEXIST {
             throw Self.writeFailure(directory, errno)
         }
         let temporary = objects + "/tmp_object_git2_perfjournal_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
