@@ -30,7 +30,7 @@ let package = Package(
         // The safe layer: owns every libgit2 pointer, throws GitError, speaks Swift types.
         .target(
             name: "Git",
-            dependencies: ["CGit2", "CZlib", .target(name: "CMbedCrypto", condition: .when(platforms: [.linux]))]
+            dependencies: ["CGit2", "CZlib", .target(name: "CMbedCrypto", condition: .when(platforms: [.linux])), "Support"]
         ),
         // What every layer shares: output streams, PerfJournalError, display, files, locks, child processes, hashing,
         // and the embedded Hooks/, Templates/ and Helpers/ (`Resources`), which the rules, the journal and init read.

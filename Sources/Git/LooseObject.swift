@@ -1,6 +1,7 @@
 import CGit2
 import CZlib
 import Dispatch
+import Support
 
 #if canImport(CMbedCrypto)
 import CMbedCrypto
@@ -83,18 +84,7 @@ extension Repository {
         guard fd >= 0 else { throw Self.writeFailure(temporary, errno) }
         var failed: Int32 = 0
         for part in parts where failed == 0 {
-            failed = part.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += written
-                }
-                return 0
-            }
+            failed = part.withUnsafeBytes { FileDescriptor.writeAll($0, to: fd) }
         }
         if close(fd) != 0 && failed == 0 { failed = errno }
         if failed == 0 && rename(temporary, directory + "/" + String(id.hex.dropFirst(2))) != 0 { failed = errno }

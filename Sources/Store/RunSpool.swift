@@ -107,18 +107,7 @@ package struct RunSpool {
         // Locked before it has its name: there is never a moment when it looks abandoned.
         var failed: Int32 = flock(fd, LOCK_EX) == 0 ? 0 : errno
         if failed == 0 {
-            failed = bytes.withUnsafeBytes { raw -> Int32 in
-                var offset = 0
-                while offset < raw.count {
-                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += n
-                }
-                return 0
-            }
+            failed = bytes.withUnsafeBytes { FileDescriptor.writeAll($0, to: fd) }
         }
         if failed == 0 && rename(temporary, path) != 0 { failed = errno }
         if failed != 0 {

@@ -2,10 +2,8 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
-private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
-private let systemWrite = Darwin.write
 #endif
 
 /// Whole-file writes that are never seen half-done: write a temporary file beside the target, fsync it,
@@ -20,15 +18,7 @@ public enum AtomicFile {
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw failure(path, "cannot create") }
-        var ok = bytes.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
+        var ok = bytes.withUnsafeBytes { FileDescriptor.writeAll($0, to: fd) } == 0
         ok = ok && fchmod(fd, mode) == 0 && fsync(fd) == 0
         close(fd)
         guard ok, rename(temporary, path) == 0 else {
