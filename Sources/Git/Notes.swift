@@ -33,6 +33,44 @@ extension Repository {
         return try body(UnsafeRawBufferPointer(start: message, count: strlen(message)))
     }
 
+    /// The blob of the note attached to `commit` under `ref`, or nil, found without reading the blob: a
+    /// caller that keeps notes decoded by blob (a cache) need not inflate megabytes to learn it has them.
+    /// Follows git's fan-out (`ab/cdef…` directories), as `git_note_read` does.
+    public func noteBlobID(ref: String, commit: ObjectID) throws -> ObjectID? {
+        var tipID = git_oid()
+        let code = git_reference_name_to_id(&tipID, pointer, ref)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check("read \(ref)", code)
+        var tip: OpaquePointer?
+        try check("read \(ref)", git_commit_lookup(&tip, pointer, &tipID))
+        defer { git_commit_free(tip) }
+        var tree: OpaquePointer?
+        try check("read the notes tree of \(ref)", git_commit_tree(&tree, tip))
+        var rest = Substring(commit.hex)
+        while let current = tree {
+            defer { git_tree_free(current) }
+            tree = nil
+            if let entry = git_tree_entry_byname(current, String(rest)), git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
+                return ObjectID(git_tree_entry_id(entry)!)
+            }
+            guard rest.count > 2, let entry = git_tree_entry_byname(current, String(rest.prefix(2))),
+                git_tree_entry_type(entry) == GIT_OBJECT_TREE
+            else { return nil }
+            try check("read the notes tree of \(ref)", git_tree_lookup(&tree, pointer, git_tree_entry_id(entry)))
+            rest = rest.dropFirst(2)
+        }
+        return nil
+    }
+
+    /// `body` on the bytes of blob `id` (lent for the call).
+    public func withBlobBytes<T>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        var oid = id.oid
+        var blob: OpaquePointer?
+        try check("read blob \(id.short)", git_blob_lookup(&blob, pointer, &oid))
+        defer { git_blob_free(blob) }
+        return try body(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
+    }
+
     /// Every annotated commit under `ref`, mapped to its note blob. Reads no blobs, so it is cheap
     /// enough to answer "which commits are measured" over a long history.
     public func notedCommits(ref: String) throws -> [ObjectID: ObjectID] {

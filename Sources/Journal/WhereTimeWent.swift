@@ -128,7 +128,7 @@ public struct WhereTimeWent: Codable, Sendable, Equatable {
             let key = commit.hex + " " + machine
             if let known = found[key] { return known }
             // `History.note` holds the commit's own runs that measured something.
-            let result = (try? history.note(at: commit)).flatMap { $0 }.flatMap { ProfileLookup.latest(of: $0, in: repository, machine: machine) }
+            let result = (try? history.note(at: commit)).flatMap { $0 }.flatMap { try? ProfileLookup.latest(of: $0, in: repository, machine: machine) }
             found[key] = result
             return result
         }

@@ -39,9 +39,10 @@ public enum ProfileCommand {
         // Two profiles are read and decoded at once (megabytes each), each thread with its own repository
         // handle (libgit2's are not for sharing); the first error in order is the one reported.
         let repositoryPath = workspace.repository.gitDir
+        let cache = ProfileNoteCache(stateDirectory: workspace.stateDirectory)
         let found = try Parallel.map(
             commits, workers: commits.count, state: { try Repository(at: repositoryPath) },
-            { repository, commit in try ProfileLookup.latest(at: commit, in: repository, edges: edges) })
+            { repository, commit in try ProfileLookup.latest(at: commit, in: repository, edges: edges, cache: cache) })
         var sides: [(label: String, commit: ObjectID, run: Run, profile: RunProfile)] = []
         for (name, (commit, profile)) in zip(names, zip(commits, found)) {
             guard let profile else {

@@ -3,23 +3,27 @@ import Git
 
 /// The profile of a commit: its newest run that has one.
 public enum ProfileLookup {
-    /// Nil when no run of `commit` has a profile. With `machine`, only runs made on it count; with `tree`,
-    /// only runs of that tree (a run copied from an earlier version of the code profiled other code).
-    /// Without `edges`, the profile has no caller→callee rows (`ProfileStore.note(at:edges:)`).
+    /// Nil when no run of `commit` has a profile; throws when its profile note cannot be read. With `machine`,
+    /// only runs made on it count; with `tree`, only runs of that tree (a run copied from an earlier version
+    /// of the code profiled other code).
+    /// Without `edges`, the profile has no caller→callee rows (`ProfileStore.note(at:edges:)`), and comes
+    /// from `cache` when it holds the note.
     public static func latest(
-        at commit: ObjectID, in repository: Repository, machine: String? = nil, tree: ObjectID? = nil, edges: Bool = true
+        at commit: ObjectID, in repository: Repository, machine: String? = nil, tree: ObjectID? = nil, edges: Bool = true,
+        cache: ProfileNoteCache? = nil
     ) throws -> (run: Run, profile: RunProfile)? {
         guard let note = try NoteStore(repository: repository).note(at: commit) else { return nil }
-        return latest(of: note, in: repository, machine: machine, tree: tree, edges: edges)
+        return try latest(of: note, in: repository, machine: machine, tree: tree, edges: edges, cache: cache)
     }
 
     /// The newest run of `note` that has a profile (the note already read).
     public static func latest(
-        of note: Note, in repository: Repository, machine: String? = nil, tree: ObjectID? = nil, edges: Bool = true
-    ) -> (run: Run, profile: RunProfile)? {
-        let profiles = ProfileStore(repository: repository)
+        of note: Note, in repository: Repository, machine: String? = nil, tree: ObjectID? = nil, edges: Bool = true,
+        cache: ProfileNoteCache? = nil
+    ) throws -> (run: Run, profile: RunProfile)? {
+        let profiles = ProfileStore(repository: repository, cache: cache)
         for run in note.runs.reversed() where (machine == nil || run.machine.id == machine) && (tree == nil || run.tree == tree!.hex) {
-            if let profile = profiles.profile(of: run, edges: edges), !profile.benchmarks.isEmpty { return (run, profile) }
+            if let profile = try profiles.profile(of: run, edges: edges), !profile.benchmarks.isEmpty { return (run, profile) }
         }
         return nil
     }

@@ -9,9 +9,12 @@ import Support
 public struct ProfileStore {
     public static let ref = "refs/notes/perfjournal-profiles"
     public let repository: Repository
+    /// Where edge-less readings are kept by blob; nil reads every note from its JSON.
+    public let cache: ProfileNoteCache?
 
-    public init(repository: Repository) {
+    public init(repository: Repository, cache: ProfileNoteCache? = nil) {
         self.repository = repository
+        self.cache = cache
     }
 
     /// Where a run keeps its raw dumps, manifest and converted profile: `.git/perfjournal/profiles/<run id>`.
@@ -25,14 +28,22 @@ public struct ProfileStore {
     /// The note on `commit`. Without `edges`, the caller→callee rows are skipped (checked, not kept): a
     /// third of a note's bytes, which only the speedscope export uses.
     public func note(at commit: ObjectID, edges: Bool = true) throws -> ProfileNote? {
-        try repository.withNoteBytes(ref: Self.ref, commit: commit) { try Self.decode($0, commit: commit, edges: edges) }
+        guard !edges, let cache else {
+            return try repository.withNoteBytes(ref: Self.ref, commit: commit) { try Self.decode($0, commit: commit, edges: edges) }
+        }
+        guard let blob = try repository.noteBlobID(ref: Self.ref, commit: commit) else { return nil }
+        if let note = cache.note(blob: blob) { return note }
+        let note = try repository.withBlobBytes(blob) { try Self.decode($0, commit: commit, edges: false) }
+        cache.add(note, blob: blob)
+        return note
     }
 
     /// The profile of `run`, looked up on the commit it was measured at (a run carried over to a rewritten
-    /// commit keeps its original `commit`). Nil when there is none or it cannot be read.
-    public func profile(of run: Run, edges: Bool = true) -> RunProfile? {
+    /// commit keeps its original `commit`). Nil when there is none; throws when the note cannot be read,
+    /// so that `profile` names the broken note rather than saying none is stored.
+    public func profile(of run: Run, edges: Bool = true) throws -> RunProfile? {
         guard let commit = ObjectID(hex: run.commit) else { return nil }
-        return (try? note(at: commit, edges: edges))??.runs[run.id]
+        return try note(at: commit, edges: edges)?.runs[run.id]
     }
 
     /// Adds `profile` for `runID` to the note on `commit`; a run id already there is left as it is.

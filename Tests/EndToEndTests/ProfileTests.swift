@@ -333,4 +333,79 @@ import Testing
         // Again: nothing new.
         #expect(!(try a.perfjournal("fetch", "origin", in: b).stdout.contains("merged profiles")))
     }
+
+    /// `profile A B` keeps the notes it read, decoded, by blob: a second look reads the cache (what it shows
+    /// is what the cache holds), a note that changed is a new blob and is read again, a fanned-out notes tree
+    /// is followed as git follows it, and a broken note is named rather than taken for a missing one.
+    @Test func profileViewsKeepDecodedNotesByBlobAndReadAChangedNoteAgain() throws {
+        let repo = try TestRepository(name: "profile-cache")
+        try repo.write("README.md", "hi\n")
+        _ = try repo.commit("initial")
+        _ = try repo.commit("second", allowEmpty: true)
+        let fixture = TestRepository.fixtures + "/pytest-benchmark/run.json"
+        var runs: [String: String] = [:]
+        for rev in ["HEAD~1", "HEAD"] {
+            #expect(try repo.perfjournal("record", rev, "--results", fixture).status == 0)
+            let note = try Self.json(try repo.git("notes", "--ref=perfjournal", "show", rev).stdout)
+            runs[rev] = try #require(((note["runs"] as? [[String: Any]])?.last?["id"]) as? String)
+        }
+        func profileNote(_ rev: String, seconds: Double) throws {
+            let benchmark = #"{"edges":[],"functions":[["pkg/hot.py","f",1,1,1,0.5,\#(seconds)]],"loops":1,"name":"t","total_seconds":1.0}"#
+            let note = #"{"runs":{"\#(runs[rev]!)":{"benchmarks":[\#(benchmark)]}},"schema":1}"#
+            try repo.git("notes", "--ref=perfjournal-profiles", "add", "-f", "-m", note, rev)
+        }
+        func afterSeconds() throws -> Double? {
+            let result = try repo.perfjournal("profile", "HEAD~1", "HEAD", "--json")
+            #expect(result.status == 0, "\(result.stderr)")
+            let functions = ((try Self.json(result.stdout)["benchmarks"] as? [[String: Any]])?.first?["functions"] as? [[String: Any]]) ?? []
+            return (functions.first?["after"] as? [String: Any])?["cumulative_seconds"] as? Double
+        }
+        try profileNote("HEAD~1", seconds: 0.5)
+        try profileNote("HEAD", seconds: 0.25)
+        #expect(try afterSeconds() == 0.25)
+        let cache = repo.root + "/.git/perfjournal/cache/profile-notes"
+        let blob = try repo.git("rev-parse", "refs/notes/perfjournal-profiles:" + (try repo.head())).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let original = try #require(FileManager.default.contents(atPath: cache))
+        #expect(original.range(of: Data(blob.utf8)) != nil, "the note's blob is the key")
+        var cached = original
+
+        // What the second look shows comes from the cache: a file name changed there (same length) shows.
+        let hot = try #require(cached.range(of: Data("pkg/hot.py".utf8)))
+        cached.replaceSubrange(hot, with: Data("pkg/hit.py".utf8))
+        try cached.write(to: URL(fileURLWithPath: cache))
+        let second = try repo.perfjournal("profile", "HEAD~1", "HEAD", "--json")
+        #expect(second.status == 0 && second.stdout.contains(#""file" : "pkg/hit.py""#), "\(second.stdout)\(second.stderr)")
+        try original.write(to: URL(fileURLWithPath: cache))
+
+        // A changed note is another blob: read again, not served stale.
+        try profileNote("HEAD", seconds: 0.125)
+        #expect(try afterSeconds() == 0.125)
+
+        // A fanned-out notes tree (git's `ab/cdef…` layout for big notes refs) is followed.
+        var entries: [String] = []
+        for rev in ["HEAD~1", "HEAD"] {
+            let commit = try repo.git("rev-parse", rev).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let id = try repo.git("rev-parse", "refs/notes/perfjournal-profiles:" + commit).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let sub = try repo.run(
+                "/usr/bin/env", ["git", "mktree"], in: repo.root, check: true,
+                stdin: "100644 blob \(id)\t\(commit.dropFirst(2))\n"
+            ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            entries.append("040000 tree \(sub)\t\(commit.prefix(2))\n")
+        }
+        let top = try repo.run("/usr/bin/env", ["git", "mktree"], in: repo.root, check: true, stdin: entries.joined())
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let fanned = try repo.git("commit-tree", top, "-p", "refs/notes/perfjournal-profiles", "-m", "fan out").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.git("update-ref", "refs/notes/perfjournal-profiles", fanned)
+        #expect(try repo.git("notes", "--ref=perfjournal-profiles", "show", "HEAD").stdout.contains("0.125"))
+        #expect(try afterSeconds() == 0.125)
+
+        // A broken note is an error that names it, not "no profile stored".
+        try repo.git("notes", "--ref=perfjournal-profiles", "add", "-f", "-m", "{", "HEAD")
+        let broken = try repo.perfjournal("profile", "HEAD~1", "HEAD")
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("is not a perfjournal profile note"), "\(broken.stderr)")
+        #expect(!broken.stderr.contains("no profile stored"), "\(broken.stderr)")
+    }
+
 }

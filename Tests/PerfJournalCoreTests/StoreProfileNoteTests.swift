@@ -72,4 +72,19 @@ import Testing
         // The runs come first (sorted keys): a newer layout that does not read is still "upgrade".
         #expect(message(#"{"runs":[1,2],"schema":2}"#).contains("has schema 2; this perfjournal reads up to 1 (upgrade perfjournal)"))
     }
+
+    /// The profile cache's bytes give back the note read without edges, and a cut or padded payload is
+    /// refused (read as a miss), never a crash or a wrong note.
+    @Test func theCachedFormGivesBackTheEdgeLessNoteAndRefusesCutBytes() throws {
+        var expected = Self.note
+        expected.runs["run-1"]!.benchmarks[0].edges = []
+        let bytes = ProfileNoteCoding.encode(Self.note)
+        #expect(try ProfileNoteCoding.decode(bytes) == expected)
+        for length in 0..<bytes.count {
+            #expect(throws: ProfileNoteCoding.Malformed.self) { try ProfileNoteCoding.decode(Array(bytes[..<length])) }
+        }
+        #expect(throws: ProfileNoteCoding.Malformed.self) { try ProfileNoteCoding.decode(bytes + [0]) }
+        #expect(try ProfileNoteCoding.decode(ProfileNoteCoding.encode(ProfileNote())) == ProfileNote())
+    }
+
 }
