@@ -121,10 +121,10 @@ public enum ProfileCommand {
     }
 
     static func text(before: ObjectID, after: ObjectID, diff: ProfileDiff, top: Int) -> String {
-        var out = "profile \(before.short) → \(after.short)\n"
-        for b in diff.benchmarks {
+        // A hundred benchmarks' tables are formatted apart, on every core.
+        let sections = Parallel.map(diff.benchmarks) { b in
             let totals = [b.before?.totalSeconds, b.after?.totalSeconds].map { $0.map(Display.seconds) ?? "–" }
-            out += "\n\(b.name): \(totals[0]) → \(totals[1]) a call under the profiler"
+            var out = "\n\(b.name): \(totals[0]) → \(totals[1]) a call under the profiler"
             if let a = b.before?.peakMemoryBytes, let c = b.after?.peakMemoryBytes { out += ", peak memory \(Display.bytes(a)) → \(Display.bytes(c))" }
             out += "\n"
             var rows = [["change", "cum before", "cum after", "function"]]
@@ -136,8 +136,9 @@ public enum ProfileCommand {
             }
             out += Display.table(rows, rightAligned: [0, 1, 2]).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }
                 .joined(separator: "\n")
+            return out
         }
-        return out
+        return "profile \(before.short) → \(after.short)\n" + sections.joined()
     }
 
     static func writeDumps(_ sides: [(String, ObjectID, Run, RunProfile)], to directory: String, workspace: Workspace, progress: OutputStream) throws {

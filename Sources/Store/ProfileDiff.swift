@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Support
 
 /// The profile of a commit: its newest run that has one.
 public enum ProfileLookup {
@@ -84,7 +85,8 @@ public struct ProfileDiff: Sendable {
         names += before.benchmarks.map(\.name).filter { !afterNames.contains($0) }
         let beforeByName = Dictionary(before.benchmarks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let afterByName = Dictionary(after.benchmarks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        return ProfileDiff(benchmarks: names.map { compare(name: $0, beforeByName[$0], afterByName[$0]) })
+        // Each benchmark is compared apart (300 functions a side), so they are spread over the cores.
+        return ProfileDiff(benchmarks: Parallel.map(names) { compare(name: $0, beforeByName[$0], afterByName[$0]) })
     }
 
     public static func compare(name: String, _ before: BenchmarkProfile?, _ after: BenchmarkProfile?) -> Benchmark {
