@@ -6,9 +6,9 @@
 #     work on a shared machine disturbs far less than wall time; the load average is printed with them;
 #  2. bytes per run in refs/notes/perfjournal-profiles for that suite;
 #  3. `perfjournal profile A B` over 100 benchmarks x 300 functions (synthetic notes), `--json` (25 MB of output)
-#     and the text view (top 10 a benchmark) apart, medians of 5 each: wall and CPU time, with the load average;
+#     and the text view (top 10 a benchmark) apart, medians of $REPEAT (5) each: wall and CPU time, with the load average;
 #     and, as the floor every command pays, `perfjournal show HEAD` on the same repository (process start-up,
-#     libgit2's init, opening the repository; about 108 M of the text view's 641 M instructions under callgrind).
+#     libgit2's init, opening the repository; about 108 M of the warm text view's 241 M instructions under callgrind).
 #     Reading the two notes runs on two threads: CPU time above wall time means both cores were free.
 #     Each view is timed cold (the decoded-notes cache removed first) and warm (read from it).
 #     The issue's target for part 3 is under 100 ms: the README gives the figures and where the time goes.
