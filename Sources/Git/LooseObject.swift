@@ -50,7 +50,7 @@ extension Repository {
     }
 
     /// The id git gives a blob holding `bytes`.
-    static func blobID(of bytes: UnsafeRawBufferPointer) throws -> ObjectID {
+    public static func blobID(of bytes: UnsafeRawBufferPointer) throws -> ObjectID {
         var oid = git_oid()
         #if canImport(CMbedCrypto)
         let header = Array("blob \(bytes.count)\0".utf8)

@@ -47,16 +47,29 @@ public struct ProfileStore {
     }
 
     /// Adds `profile` for `runID` to the note on `commit`; a run id already there is left as it is.
+    /// With a cache, the note written is put in it: the first look at a run's profile is as fast as the next.
     public func append(_ profile: RunProfile, runID: String, to commit: ObjectID) throws {
         do {
             // The timing notes' writer lock serializes this ref's writers too.
             try NoteStore(repository: repository).withWriteLock {
+                var written: (note: ProfileNote, text: String)?
                 try repository.updateNote(ref: Self.ref, commit: commit, message: "perfjournal: profile \(commit.short)") { current in
+                    written = nil
                     var note = try current.map { try Self.decode($0, commit: commit) } ?? ProfileNote()
                     if note.runs[runID] != nil { return nil }
                     note.runs[runID] = profile
-                    return try Self.encode(note)
+                    let text = try Self.encode(note)
+                    written = (note, text)
+                    return text
                 }
+                guard let cache, var (note, text) = written else { return }
+                // Kept only if the note there is the one written (a writer outside the lock may have moved it).
+                let blob = try text.withUTF8 { try Repository.blobID(of: UnsafeRawBufferPointer($0)) }
+                guard try repository.noteBlobID(ref: Self.ref, commit: commit) == blob else { return }
+                for id in note.runs.keys {
+                    for index in note.runs[id]!.benchmarks.indices { note.runs[id]!.benchmarks[index].edges = [] }
+                }
+                cache.add(note, blob: blob)
             }
         } catch let error as GitError {
             throw PerfJournalError(.store, file: Self.ref, "could not store the profile on \(commit.short): \(error)")

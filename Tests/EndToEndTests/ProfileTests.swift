@@ -76,6 +76,11 @@ import Testing
         let baseline = try repo.perfjournal("baseline")
         #expect(baseline.status == 0, "\(baseline.stderr)")
         #expect(!baseline.stderr.contains("warning"), "\(baseline.stderr)")
+        // The profile note written is in the decoded-notes cache already: the first look reads no JSON.
+        let profileBlob = try repo.git("rev-parse", "refs/notes/perfjournal-profiles:" + (try repo.head())).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let cache = FileManager.default.contents(atPath: repo.root + "/.git/perfjournal/cache/profile-notes") ?? Data()
+        #expect(cache.range(of: Data(profileBlob.utf8)) != nil)
 
         let single = try Self.json(try repo.perfjournal("profile", "--json").stdout)
         let benchmarks = try #require(single["benchmarks"] as? [[String: Any]])

@@ -103,7 +103,8 @@ extension ProfileCapture {
     /// Stores the profile of a run just stored (after `NoteStore.append`); a failure is one warning line.
     package static func store(_ run: Run, in workspace: Workspace, progress: OutputStream) {
         do {
-            try ProfileStore(repository: workspace.repository).storePending(for: run, stateDirectory: workspace.stateDirectory)
+            let cache = ProfileNoteCache(stateDirectory: workspace.stateDirectory)
+            try ProfileStore(repository: workspace.repository, cache: cache).storePending(for: run, stateDirectory: workspace.stateDirectory)
         } catch {
             progress.line("  warning: the profile of this run was not stored: \(String(describing: error).split(separator: "\n").first ?? "")")
         }
