@@ -199,7 +199,7 @@ package struct HTMLReport: Sendable {
         out += "averaged over its runs) with its 95% interval; the dashed line is the baseline.</span></p>\n"
         out += legend
         // The charts are independent of one another: drawn on every core, written in order.
-        for figure in Parallel.map(Array(model.benchmarks.indices)) { figure($0) } { out += figure }
+        for figure in Parallel.map(Array(model.benchmarks.indices), { figure($0) }) { out += figure }
         out += "</section>\n"
     }
 
@@ -313,7 +313,7 @@ package struct HTMLReport: Sendable {
         out += "},\"charts\":{"
         out += "\"g\":{\"unit\":\"%\",\"x\":[\(Self.steps(model.geometricMean.map(\.commit)))],"
         out += "\"v\":[\(model.geometricMean.map { HTML.number(($0.ratio - 1) * 100) }.joined(separator: ","))]}"
-        for chart in Parallel.map(Array(model.benchmarks.indices)) { chartData($0) } { out += chart }
+        for chart in Parallel.map(Array(model.benchmarks.indices), { chartData($0) }) { out += chart }
         out += "}}"
     }
 
