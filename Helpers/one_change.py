@@ -77,6 +77,7 @@ comments as far as a tokenizer without a parser can tell. Changed lines outside 
 """
 
 import ast
+import collections
 import copy
 import difflib
 import fnmatch
@@ -275,6 +276,24 @@ def bound_names(blocks):
     return names
 
 
+def walk_statements(tree):
+    """The statements of `tree` in `ast.walk`'s order, visiting only statements and the clauses that hold
+    them (`except`, `case`): an import is a statement, and statements sit only in statement lists, so the
+    expressions (most of a file's nodes) are skipped. The hook's typical commit reads whole files."""
+    todo = collections.deque([tree])
+    while todo:
+        node = todo.popleft()
+        for name in node._fields:
+            items = getattr(node, name, None)
+            if isinstance(items, list):
+                todo.extend(item for item in items if isinstance(item, _STATEMENT_HOLDERS))
+        if isinstance(node, ast.stmt):
+            yield node
+
+
+_STATEMENT_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
+
+
 def header_dump(node):
     """A class's header: bases, keywords, decorators (what every member inherits)."""
     parts = node.bases + [k.value for k in node.keywords] + node.decorator_list
@@ -407,7 +426,7 @@ class Version:
         return ".".join(base + ([module] if module else []))
 
     def collect_imports(self):
-        for node in ast.walk(self.tree):
+        for node in walk_statements(self.tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
