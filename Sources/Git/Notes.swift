@@ -62,15 +62,6 @@ extension Repository {
         return nil
     }
 
-    /// `body` on the bytes of blob `id` (lent for the call).
-    public func withBlobBytes<T>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
-        var oid = id.oid
-        var blob: OpaquePointer?
-        try check("read blob \(id.short)", git_blob_lookup(&blob, pointer, &oid))
-        defer { git_blob_free(blob) }
-        return try body(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
-    }
-
     /// Every annotated commit under `ref`, mapped to its note blob. Reads no blobs, so it is cheap
     /// enough to answer "which commits are measured" over a long history.
     public func notedCommits(ref: String) throws -> [ObjectID: ObjectID] {

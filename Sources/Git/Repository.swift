@@ -195,14 +195,17 @@ public final class Repository {
         return try blobBytes(ObjectID(git_tree_entry_id(entry)!))
     }
 
-    public func blobBytes(_ id: ObjectID) throws -> [UInt8] {
+    /// `body` on the bytes of blob `id` (lent for the call).
+    public func withBlobBytes<T>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         var oid = id.oid
         var blob: OpaquePointer?
         try check("read blob \(id.short)", git_blob_lookup(&blob, pointer, &oid))
         defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+        return try body(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
+    }
+
+    public func blobBytes(_ id: ObjectID) throws -> [UInt8] {
+        try withBlobBytes(id) { Array($0) }
     }
 
     /// The default signature from user.name/user.email, or a fixed one when they are unset, so that

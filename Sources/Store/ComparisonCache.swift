@@ -53,8 +53,6 @@ final class ComparisonCache {
 
 /// A `Comparison` as bytes, every field: what the cache stores.
 enum ComparisonCoding {
-    struct Truncated: Error {}
-
     static func encode(_ comparison: Comparison?) -> [UInt8] {
         var out = ByteWriter()
         guard let comparison else {
@@ -104,10 +102,10 @@ enum ComparisonCoding {
         var input = ByteReader(bytes: bytes)
         guard try input.byte() == 1 else { return nil }
         func optional<T>(_ read: () throws -> T) throws -> T? {
-            try input.byte() == 0 ? nil : try read()
+            try input.present() ? try read() : nil
         }
         func value<T: RawRepresentable>(_ type: T.Type) throws -> T where T.RawValue == String {
-            guard let value = T(rawValue: try input.string()) else { throw Truncated() }
+            guard let value = T(rawValue: try input.string()) else { throw ByteReader.Truncated() }
             return value
         }
         var benchmarks: [BenchmarkComparison] = []
@@ -134,76 +132,23 @@ enum ComparisonCoding {
         let onlyBefore = try (0..<input.count()).map { _ in try input.string() }
         let onlyAfter = try (0..<input.count()).map { _ in try input.string() }
         let mean = try optional { GeometricMean(ratio: try input.double(), ci: try input.doubles(), count: try input.integer()) }
-        guard input.atEnd else { throw Truncated() }
+        guard input.atEnd else { throw ByteReader.Truncated() }
         return Comparison(benchmarks: benchmarks, onlyBefore: onlyBefore, onlyAfter: onlyAfter, geometricMean: mean)
     }
+}
 
-    struct ByteWriter {
-        var bytes: [UInt8] = []
-
-        mutating func byte(_ value: UInt8) { bytes.append(value) }
-        mutating func integer(_ value: Int) { withUnsafeBytes(of: Int64(value).littleEndian) { bytes.append(contentsOf: $0) } }
-        mutating func count(_ value: Int) { integer(value) }
-        mutating func double(_ value: Double) { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-        mutating func doubles(_ values: [Double]) {
-            count(values.count)
-            for value in values { double(value) }
-        }
-        mutating func string(_ value: String) {
-            let utf8 = Array(value.utf8)
-            count(utf8.count)
-            bytes += utf8
-        }
-        mutating func stats(_ s: SummaryStats) {
-            integer(s.n)
-            for value in [s.mean, s.stddev, s.median, s.min, s.max, s.q1, s.q3] { double(value) }
-        }
-        // An optional is a 0 byte, or a 1 byte and the value.
-        mutating func double(_ value: Double?) {
-            byte(value == nil ? 0 : 1)
-            if let value { double(value) }
-        }
-        mutating func integer(_ value: Int?) {
-            byte(value == nil ? 0 : 1)
-            if let value { integer(value) }
-        }
-        mutating func string(_ value: String?) {
-            byte(value == nil ? 0 : 1)
-            if let value { string(value) }
-        }
+// A `SummaryStats` as its count and seven figures.
+extension ByteWriter {
+    mutating func stats(_ s: SummaryStats) {
+        integer(s.n)
+        for value in [s.mean, s.stddev, s.median, s.min, s.max, s.q1, s.q3] { double(value) }
     }
+}
 
-    struct ByteReader {
-        let bytes: [UInt8]
-        var offset = 0
-
-        var atEnd: Bool { offset == bytes.count }
-
-        mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            guard n >= 0, offset + n <= bytes.count else { throw Truncated() }
-            defer { offset += n }
-            return bytes[offset..<offset + n]
-        }
-        mutating func byte() throws -> UInt8 { try take(1).first! }
-        mutating func word() throws -> UInt64 {
-            guard offset + 8 <= bytes.count else { throw Truncated() }
-            defer { offset += 8 }
-            return UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) })
-        }
-        mutating func integer() throws -> Int { Int(Int64(bitPattern: try word())) }
-        mutating func count() throws -> Int {
-            let n = try integer()
-            guard n >= 0, n <= bytes.count else { throw Truncated() }
-            return n
-        }
-        mutating func double() throws -> Double { Double(bitPattern: try word()) }
-        mutating func doubles() throws -> [Double] { try (0..<count()).map { _ in try double() } }
-        mutating func string() throws -> String { String(decoding: try take(try count()), as: UTF8.self) }
-        mutating func stats() throws -> SummaryStats {
-            SummaryStats(
-                n: try integer(), mean: try double(), stddev: try double(), median: try double(), min: try double(),
-                max: try double(), q1: try double(), q3: try double())
-        }
-
+extension ByteReader {
+    mutating func stats() throws -> SummaryStats {
+        SummaryStats(
+            n: try integer(), mean: try double(), stddev: try double(), median: try double(), min: try double(),
+            max: try double(), q1: try double(), q3: try double())
     }
 }
