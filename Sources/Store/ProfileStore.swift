@@ -62,14 +62,13 @@ public struct ProfileStore {
                     written = (note, text)
                     return text
                 }
-                guard let cache, var (note, text) = written else { return }
-                // Kept only if the note there is the one written (a writer outside the lock may have moved it).
+                guard let cache, let written else { return }
+                var text = written.text
+                // Kept only if the note there is the one written (a writer outside the lock may have moved it);
+                // the cache keeps it without edges.
                 let blob = try text.withUTF8 { try Repository.blobID(of: UnsafeRawBufferPointer($0)) }
                 guard try repository.noteBlobID(ref: Self.ref, commit: commit) == blob else { return }
-                for id in note.runs.keys {
-                    for index in note.runs[id]!.benchmarks.indices { note.runs[id]!.benchmarks[index].edges = [] }
-                }
-                cache.add(note, blob: blob)
+                cache.add(written.note, blob: blob)
             }
         } catch let error as GitError {
             throw PerfJournalError(.store, file: Self.ref, "could not store the profile on \(commit.short): \(error)")
