@@ -1,11 +1,14 @@
 """The grouping rule of Helpers/one_change.py, on the shapes issue 14 names: what must pass as one
 change, and what must be refused as bundled."""
 
+import ast
+import copy
 import difflib
 import json
 import os
 import subprocess
 import sys
+import sysconfig
 import textwrap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -752,3 +755,57 @@ def test_two_functions_that_merely_both_use_a_module_name_are_two_changes():
         """
     result = commit(("pkg/text.py", old, new))
     assert labels(result) == ["split", "join"], result
+
+
+# -- code_dump and walk_statements against the straightforward way, on real source --------------------
+
+class StripAnnotations(ast.NodeTransformer):
+    """The reference: annotations removed from a deep copy, as code_dump did before its one-pass copy."""
+
+    def visit_arg(self, n):
+        n.annotation = None
+        return n
+
+    def visit_FunctionDef(self, n):
+        n.returns = None
+        return self.generic_visit(n)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_AnnAssign(self, n):
+        if n.value is None:
+            return None
+        return ast.Assign(targets=[n.target], value=self.visit(n.value), lineno=n.lineno)
+
+
+def reference_dump(node):
+    tree = one_change.own_node(node) if isinstance(node, one_change.DEFINITIONS) else copy.deepcopy(node)
+    return one_change.dump(StripAnnotations().visit(ast.Module(body=[tree], type_ignores=[])))
+
+
+# Real modules with classes, dataclass fields, annotations, nested functions, try/except, match.
+REAL_SOURCES = ["dataclasses", "typing", "json/decoder", "argparse", "asyncio/base_events", "ast"]
+
+
+def real_trees():
+    stdlib = sysconfig.get_paths()["stdlib"]
+    paths = [os.path.join(stdlib, name + ".py") for name in REAL_SOURCES] + [one_change.__file__]
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            yield path, ast.parse(f.read())
+
+
+def test_code_dump_gives_the_text_of_annotations_stripped_from_a_deep_copy():
+    checked = 0
+    for path, tree in real_trees():
+        for node in ast.walk(tree):
+            if isinstance(node, one_change.DEFINITIONS) or (isinstance(node, ast.stmt) and node in tree.body):
+                assert one_change.code_dump(node) == reference_dump(node), (path, node.lineno)
+                checked += 1
+    assert checked > 1000
+
+
+def test_walk_statements_yields_the_statements_of_ast_walk_in_its_order():
+    for path, tree in real_trees():
+        expected = [n for n in ast.walk(tree) if isinstance(n, ast.stmt)]
+        assert list(one_change.walk_statements(tree)) == expected, path
