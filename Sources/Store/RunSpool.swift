@@ -98,10 +98,9 @@ package struct RunSpool {
         var line = String(decoding: try JSONEncoder().encode(run.id), as: UTF8.self)
         if let deflated = run.deflated { line = "\(deflated.length) \(deflated.adler) " + line }
         let bytes = Array((line + "\n" + run.fragment).utf8) + (run.deflated?.deflated ?? [])
-        let name = "\(commit.hex).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).run"
-        let path = directory + "/" + name
+        let path = directory + "/" + Self.fileName(commit: commit, suffix: ".run")
         // `AtomicFile`'s temporary naming, so `removeStaleTemporaries` clears one left by a killed writer.
-        let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = AtomicFile.temporaryPath(for: path)
         let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure.system(temporary, "cannot create", errno) }
         // Locked before it has its name: there is never a moment when it looks abandoned.
@@ -122,7 +121,7 @@ package struct RunSpool {
     /// gives up). Nil when the file cannot be made: announcing only helps batching, it is never needed.
     package func announce(commit: ObjectID) -> Entry? {
         if mkdir(directory, 0o755) != 0 && errno != EEXIST { return nil }
-        let path = directory + "/\(commit.hex).\(getpid())-\(UInt32.random(in: 0...UInt32.max))" + Self.announcementSuffix
+        let path = directory + "/" + Self.fileName(commit: commit, suffix: Self.announcementSuffix)
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return nil }
         // A holder that finds the file before the flock takes it for a dead writer's and removes it: then
@@ -140,11 +139,7 @@ package struct RunSpool {
     /// seconds, and `limit` seconds at most. Returns at once when there are none: a lone writer pays one
     /// directory listing.
     package func awaitAnnounced(for commit: ObjectID, patience: Double = 2, limit: Double = 10) {
-        var clock = timespec()
-        func now() -> Double {
-            clock_gettime(CLOCK_MONOTONIC, &clock)
-            return Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9
-        }
+        let now = CommandRunner.monotonicSeconds
         let start = now()
         var lastProgress = start
         var seen = state(of: commit)
@@ -181,6 +176,11 @@ package struct RunSpool {
     }
 
     static let announcementSuffix = ".coming"
+
+    /// `<commit>.<pid>-<n><suffix>`: a writer's file, found by its commit's prefix.
+    private static func fileName(commit: ObjectID, suffix: String) -> String {
+        "\(commit.hex).\(getpid())-\(UInt32.random(in: 0...UInt32.max))" + suffix
+    }
 
     /// The runs of `commit` that other live writers spooled, oldest first (the own run is not read back: the
     /// caller has it). Files of writers that died are removed on the way, for every commit. A file that does

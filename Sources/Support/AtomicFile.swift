@@ -15,7 +15,7 @@ public enum AtomicFile {
 
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw failure(path, "cannot create") }
         var ok = bytes.withUnsafeBytes { FileDescriptor.writeAll($0, to: fd) } == 0
@@ -36,6 +36,12 @@ public enum AtomicFile {
     /// How old a temporary file must be before the next start removes it: far longer than any write
     /// takes, so only files of writers that were killed (SIGKILL, power loss) qualify.
     public static let staleAge: Double = 600
+
+    /// Where a file is written before it is renamed to `path`: `<path>.tmp-<pid>-<n>`, which
+    /// `removeStaleTemporaries` clears when its writer was killed.
+    public static func temporaryPath(for path: String) -> String {
+        "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
 
     /// Removes the temporary files `write` leaves when killed mid-write (`<name>.tmp-<pid>-<n>`) in
     /// `directory`, once they are older than `age` seconds. Returns how many.
