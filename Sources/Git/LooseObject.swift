@@ -120,7 +120,7 @@ extension Repository {
             else { continue }
             kept.append(stretch)
         }
-        let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let cores = System.activeProcessorCount
         // The stretches between the copied ones, in pieces: a few per core, so that a core another process
         // slows down does not hold up the rest.
         let gapBytes = body.count - kept.reduce(0) { $0 + $1.length }

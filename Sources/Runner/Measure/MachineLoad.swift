@@ -29,7 +29,7 @@ struct MachineLoad {
     /// `cpuSeconds`: the benchmark command's own CPU time, which is not "other" load.
     func stop(cpuSeconds: Double) -> RunConditions {
         let wall = CommandRunner.monotonicSeconds() - start
-        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let cores = System.activeProcessorCount
         var others: Double?
         var steal: Double?
         if let before = stat, let after = Self.readStat(), after.count >= 8, before.count >= 8,
