@@ -114,12 +114,8 @@ public enum NoteCodec {
     /// `text` with `fragments` appended to its runs, when `text` is laid out as `encode` lays out a note of
     /// `schema` with at least one run; nil otherwise (then encode the note instead). Appending leaves every
     /// byte of the runs already there as it is, so the result is what `encode` gives for the longer note.
-    static func appending(_ fragments: [String], to text: String, schema: Int) -> String? {
-        appendingPlaced(fragments, to: text, schema: schema)?.text
-    }
-
-    /// `appending`, and the UTF-8 offset of each fragment in the result.
-    static func appendingPlaced(_ fragments: [String], to text: String, schema: Int) -> (text: String, offsets: [Int])? {
+    /// With the text, the UTF-8 offset of each fragment in it.
+    static func appending(_ fragments: [String], to text: String, schema: Int) -> (text: String, offsets: [Int])? {
         let end = suffix(schema: schema)
         guard text.hasPrefix("{\n  \"runs\": [\n    {"), text.hasSuffix(end) else { return nil }
         var result = ""

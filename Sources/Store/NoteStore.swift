@@ -100,7 +100,7 @@ public struct NoteStore {
                 let batch = [own] + others
                 let message = "perfjournal: \(run.source.rawValue) \(commit.short)" + (batch.count > 1 ? " (\(batch.count) runs)" : "")
                 try repository.updateNoteReusingStretches(ref: Self.ref, commit: commit, message: message) { current in
-                    try Self.addingPlaced(batch, to: current, commit: commit)
+                    try Self.adding(batch, to: current, commit: commit)
                 }
                 // Landed (or every run was there already): now their writers may learn it.
                 for waiting in others { if let path = waiting.path { unlink(path) } }
@@ -121,12 +121,8 @@ public struct NoteStore {
     /// (in this schema) is not decoded: its run ids are read off the layout (`NoteCodec.runIDs`), which keeps
     /// the lock holder's work proportional to the bytes, not to decoding every earlier run. Any other note is
     /// decoded (it must be readable) and encoded whole.
-    static func adding(_ batch: [RunSpool.Spooled], to current: String?, commit: ObjectID) throws -> String? {
-        try addingPlaced(batch, to: current, commit: commit)?.text
-    }
-
-    /// `adding`, with the stretches of the text that the batch's writers compressed already.
-    static func addingPlaced(_ batch: [RunSpool.Spooled], to current: String?, commit: ObjectID) throws -> Repository.NoteText? {
+    /// The new text comes with the stretches of it that the batch's writers compressed already.
+    static func adding(_ batch: [RunSpool.Spooled], to current: String?, commit: ObjectID) throws -> Repository.NoteText? {
         func placed(_ runs: [RunSpool.Spooled], _ layout: (text: String, offsets: [Int])) -> Repository.NoteText {
             let stretches = zip(runs, layout.offsets).compactMap { run, offset -> DeflatedStretch? in
                 guard var stretch = run.deflated else { return nil }
@@ -144,13 +140,13 @@ public struct NoteStore {
             var known = Set(layout.ids)
             let new = try batch.filter { known.insert(try NoteCodec.literal($0.id)).inserted }
             if new.isEmpty { return nil }
-            if let text = NoteCodec.appendingPlaced(new.map(\.fragment), to: current, schema: layout.schema) { return placed(new, text) }
+            if let text = NoteCodec.appending(new.map(\.fragment), to: current, schema: layout.schema) { return placed(new, text) }
         }
         var note = try NoteCodec.decode(current, commit: commit)
         var known = Set(note.runs.map(\.id))
         let new = batch.filter { known.insert($0.id).inserted }
         if new.isEmpty { return nil }
-        if let text = NoteCodec.appendingPlaced(new.map(\.fragment), to: current, schema: note.schema) { return placed(new, text) }
+        if let text = NoteCodec.appending(new.map(\.fragment), to: current, schema: note.schema) { return placed(new, text) }
         note.runs += try new.map { try $0.run() }
         return Repository.NoteText(try NoteCodec.encode(note))
     }

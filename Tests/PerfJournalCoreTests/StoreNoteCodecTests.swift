@@ -58,7 +58,7 @@ import Testing
     @Test func runsAreAppendedToANoteTextAsTheyWouldBeEncoded() throws {
         let runs = Self.note.runs
         let one = try NoteCodec.encode(Note(runs: [runs[0]]))
-        let appended = try #require(NoteCodec.appending([try NoteCodec.fragment(runs[1])], to: one, schema: Note.currentSchema))
+        let appended = try #require(NoteCodec.appending([try NoteCodec.fragment(runs[1])], to: one, schema: Note.currentSchema)?.text)
         #expect(appended == (try Self.reference(Self.note)))
         // A text laid out otherwise (written by hand or another tool) is encoded whole instead.
         #expect(NoteCodec.appending([try NoteCodec.fragment(runs[1])], to: one.replacingOccurrences(of: "\n", with: " "), schema: 1) == nil)
