@@ -26,7 +26,9 @@ public struct History {
         self.measured = try workspace.store.measuredCommits()
         self.graph = CommitGraph(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/commit-graph")
         self.baselineIndex = BaselineBlobIndex(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/baseline-blobs")
-        self.noiseLearner = NoiseLearner(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/run-values")
+        self.noiseLearner = NoiseLearner(
+            repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/run-values",
+            modelCacheFile: workspace.stateDirectory + "/cache/noise-models")
         self.comparisons = ComparisonCache(cacheFile: workspace.stateDirectory + "/cache/comparisons")
         self.parsedNotes = ParsedNoteCache(cacheFile: workspace.stateDirectory + "/cache/parsed-notes")
     }

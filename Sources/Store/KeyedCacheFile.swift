@@ -34,7 +34,7 @@ final class KeyedCacheFile: @unchecked Sendable {
         self.keySize = keySize
         header = Array("perfjournal \(format); \(Self.executableIdentity)\n".utf8)
         var index: [[UInt8]: Range<Int>] = [:]
-        let data = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+        let data = FileDescriptor.readAll(path: path) ?? []
         if data.count >= header.count, data[0..<header.count].elementsEqual(header) {
             var offset = header.count
             while offset + keySize + 4 <= data.count {

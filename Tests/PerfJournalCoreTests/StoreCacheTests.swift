@@ -52,6 +52,23 @@ import Testing
         #expect(decided.onlyBefore == ["b"] && decided.onlyAfter == ["c"])
     }
 
+    @Test func runValuesRoundTripAndShareTheirNames() throws {
+        let runs = [
+            NoiseLearner.RunValues(id: "r1", tree: "t", machine: "m", disturbed: false, values: ["a::x": -7.25, "é 😀": 0.5]),
+            NoiseLearner.RunValues(id: "r2", tree: "t", machine: "m", disturbed: true, values: ["a::x": .infinity]),
+            NoiseLearner.RunValues(id: "r3", tree: "", machine: "", disturbed: false, values: [:]),
+        ]
+        var names: [ArraySlice<UInt8>: String] = [:]
+        let bytes = NoiseLearner.RunValues.encode(runs)
+        #expect(try NoiseLearner.RunValues.decode(bytes, names: &names) == runs)
+        #expect(Set(names.values) == ["a::x", "é 😀"])
+        #expect(throws: (any Error).self) { try NoiseLearner.RunValues.decode(Array(bytes.dropLast()), names: &names) }
+        #expect(throws: (any Error).self) { try NoiseLearner.RunValues.decode(bytes + [0], names: &names) }
+        let model = NoiseModel(byBenchmark: ["a::x": LearnedSpread(spread: 0.031, degreesOfFreedom: 17), "é": .init(spread: 0, degreesOfFreedom: 1)])
+        #expect(try NoiseLearner.decode(model: NoiseLearner.encode(model: model)) == model)
+        #expect(throws: (any Error).self) { try NoiseLearner.decode(model: Array(NoiseLearner.encode(model: model).dropLast())) }
+    }
+
     @Test func entriesNothingReadsAnyMoreDoNotPileUp() throws {
         let sandbox = try GitSandbox()
         let path = sandbox.root + "/.git/perfjournal/cache/test"
