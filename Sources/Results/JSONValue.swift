@@ -75,7 +75,11 @@ package struct JSONParseError: Error, Equatable {
 extension JSONValue {
     /// Parses a whole document; anything but whitespace after the top-level value is an error.
     package static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
-        let result: Result<JSONValue, JSONParseError> = data.withUnsafeBytes { raw in
+        try parse(bytes: data)
+    }
+
+    package static func parse(bytes: some ContiguousBytes) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { raw in
             var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
             do throws(JSONParseError) {
                 return .success(try parser.parseDocument())

@@ -66,7 +66,10 @@ public enum CheckEngine {
             return sides.old + sides.new
         })
         // Every optimization's changes grouped by reference, the missing ones in one python3 process.
-        try context.prefetchGroupings(infos.filter { !$0.isMerge && context.kind(of: $0) == .optimization }.map(\.id))
+        let optimizations = infos.filter { !$0.isMerge && context.kind(of: $0) == .optimization }
+        try context.prefetchGroupings(optimizations.map(\.id))
+        // Every optimization's comparison with its reference, on every core.
+        try context.prefetchComparisons(optimizations.map(\.id))
         return try zip(infos, done).map { try context.check($0, summary: $1) }
     }
 
@@ -154,13 +157,18 @@ final class Context {
         self.history = try history ?? History(workspace: workspace)
         self.ignored = PathGlobs(config.rules.ignore)
         self.benchFiles = PathGlobs(config.bench.files)
-        self.diffs = DiffCache(cacheFile: workspace.stateDirectory + "/cache/diffs")
-        self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: workspace.stateDirectory + "/cache/python-api")
         self.limits = config.oneChangeLimits
         self.limitGlobs = PathGlobs(limits.ignore)
-        self.groupings = OneChangeCache(
-            cacheFile: workspace.stateDirectory + "/cache/one-change",
-            key: SHA256.hex(Array((ChangeGrouper.helper + "\n" + limits.ignore.joined(separator: "\n")).utf8)))
+        // The three caches are read at once: on a long history each is megabytes of JSON.
+        let diffsFile = workspace.stateDirectory + "/cache/diffs", apiFile = workspace.stateDirectory + "/cache/python-api"
+        let groupingsFile = workspace.stateDirectory + "/cache/one-change"
+        let groupingsKey = SHA256.hex(Array((ChangeGrouper.helper + "\n" + limits.ignore.joined(separator: "\n")).utf8))
+        let (diffs, (groupings, surfaces)) = try Parallel.both(
+            { DiffCache.load(cacheFile: diffsFile) },
+            { (OneChangeCache.load(cacheFile: groupingsFile, key: groupingsKey), PythonAPICache.load(cacheFile: apiFile)) })
+        self.diffs = DiffCache(cacheFile: diffsFile, loaded: diffs)
+        self.pythonAPI = PythonAPICache(repository: workspace.repository, cacheFile: apiFile, loaded: surfaces)
+        self.groupings = OneChangeCache(cacheFile: groupingsFile, key: groupingsKey, loaded: groupings)
     }
 
     // MARK: one change
@@ -273,16 +281,30 @@ final class Context {
         return found
     }
 
-    func kind(of commit: Commit, message: CommitMessage? = nil) -> CommitKind {
-        if commit.isMerge { return .merge }
-        return config.rules.mode == .all || (message ?? CommitMessage(commit.message)).isOptimization ? .optimization : .support
+    /// Each commit's message and kind, worked out once: a range's kinds are asked for several times per commit.
+    private var messages: [ObjectID: CommitMessage] = [:]
+    private var kinds: [ObjectID: CommitKind] = [:]
+
+    func message(of commit: Commit) -> CommitMessage {
+        if let known = messages[commit.id] { return known }
+        let message = CommitMessage(commit.message)
+        messages[commit.id] = message
+        return message
+    }
+
+    func kind(of commit: Commit) -> CommitKind {
+        if let known = kinds[commit.id] { return known }
+        let kind: CommitKind =
+            commit.isMerge ? .merge : config.rules.mode == .all || message(of: commit).isOptimization ? .optimization : .support
+        kinds[commit.id] = kind
+        return kind
     }
 
     func check(_ commit: Commit, summary: DiffSummary) throws -> CommitCheck {
         let id = commit.id
         let diff = summary.files
-        let message = CommitMessage(commit.message)
-        let kind = kind(of: commit, message: message)
+        let message = message(of: commit)
+        let kind = kind(of: commit)
         // Only runs of the commit's own tree count (a copied run of an earlier version is history); a
         // failed measurement counts as a result when there is no successful one.
         let note = try self.note(at: id)
@@ -437,9 +459,28 @@ final class Context {
 
     // MARK: improvement
 
+    /// Comparisons with the reference made ahead, by commit.
+    private var comparedWithReference: [ObjectID: Comparison?] = [:]
+
+    /// Compares each commit with its reference, all at once (`History.comparisons`).
+    func prefetchComparisons(_ commits: [ObjectID]) throws {
+        var requests: [History.ComparisonRequest] = []
+        for id in commits where comparedWithReference[id] == nil {
+            guard let note = try self.note(at: id), let reference = try reference(of: id), let referenceNote = try self.note(at: reference) else { continue }
+            requests.append(
+                History.ComparisonRequest(
+                    commit: id, note: note, tree: try workspace.commit(id).tree, reference: reference, referenceNote: referenceNote,
+                    referenceTree: try workspace.commit(reference).tree))
+        }
+        for (request, comparison) in zip(requests, history.comparisons(requests, stats: config.stats)) {
+            comparedWithReference[request.commit] = .some(comparison)
+        }
+    }
+
     /// Compares the commit's runs with those of its nearest measured first-parent ancestor.
     func compareWithReference(_ id: ObjectID, note: Note?) throws -> (ObjectID?, Comparison?) {
         guard let reference = try reference(of: id) else { return (nil, nil) }
+        if let known = comparedWithReference[id] { return (reference, known) }
         return try compare(id, with: reference, note: note)
     }
 

@@ -18,13 +18,20 @@ final class DiffCache {
     private var known: [String: DiffSummary] = [:]
     private var changed = false
 
-    init(cacheFile: String) {
+    /// `loaded`: what `load` read from `cacheFile` (on another thread, while other caches load).
+    init(cacheFile: String, loaded: [String: DiffSummary]) {
         self.cacheFile = cacheFile
+        known = loaded
+    }
+
+    static func load(cacheFile: String) -> [String: DiffSummary] {
         // perfjournal's own JSON reader: several times faster than JSONSerialization on this file.
-        guard let data = FileManager.default.contents(atPath: cacheFile), let object = (try? JSONValue.parse(data))?.object else { return }
+        guard let data = FileDescriptor.readAll(path: cacheFile), let object = (try? JSONValue.parse(bytes: data))?.object else { return [:] }
+        var known: [String: DiffSummary] = [:]
         for (commit, fields) in object {
             if let fields = fields.elements, let summary = Self.decode(fields) { known[commit] = summary }
         }
+        return known
     }
 
     deinit { save() }

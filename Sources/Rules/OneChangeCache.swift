@@ -14,10 +14,16 @@ final class OneChangeCache {
     private var known: [String: ChangeGrouping] = [:]
     private var changed = false
 
-    init(cacheFile: String, key: String) {
+    /// `loaded`: what `load` read from `cacheFile` under `key` (on another thread, while other caches load).
+    init(cacheFile: String, key: String, loaded: [String: ChangeGrouping]) {
         self.cacheFile = cacheFile
         self.key = key
-        guard let data = FileManager.default.contents(atPath: cacheFile), let object = (try? JSONValue.parse(data))?.object else { return }
+        known = loaded
+    }
+
+    static func load(cacheFile: String, key: String) -> [String: ChangeGrouping] {
+        guard let data = FileDescriptor.readAll(path: cacheFile), let object = (try? JSONValue.parse(bytes: data))?.object else { return [:] }
+        var known: [String: ChangeGrouping] = [:]
         for (commit, entry) in object where entry["k"]?.string == key {
             guard let groups = entry["g"]?.elements, let complete = entry["c"]?.bool else { continue }
             known[commit] = ChangeGrouping(
@@ -29,6 +35,7 @@ final class OneChangeCache {
                 },
                 problems: entry["p"]?.elements?.compactMap(\.string) ?? [], complete: complete)
         }
+        return known
     }
 
     deinit { save() }

@@ -21,14 +21,21 @@ final class PythonAPICache {
     /// False once python3 turned out to be missing.
     private(set) var available = true
 
-    init(repository: Repository, cacheFile: String) {
+    /// `loaded`: what `load` read from `cacheFile` (on another thread, while other caches load).
+    init(repository: Repository, cacheFile: String, loaded: [String: APISurface]) {
         self.repository = repository
         self.cacheFile = cacheFile
-        guard let data = FileManager.default.contents(atPath: cacheFile), let object = (try? JSONValue.parse(data))?.object else { return }
+        known = loaded
+    }
+
+    static func load(cacheFile: String) -> [String: APISurface] {
+        guard let data = FileDescriptor.readAll(path: cacheFile), let object = (try? JSONValue.parse(bytes: data))?.object else { return [:] }
+        var known: [String: APISurface] = [:]
         for (key, value) in object {
             known[key] = APISurface(
                 entries: Set(value["e"]?.elements?.compactMap(\.string) ?? []), problems: value["p"]?.elements?.compactMap(\.string) ?? [])
         }
+        return known
     }
 
     deinit { save() }

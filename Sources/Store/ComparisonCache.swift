@@ -25,9 +25,25 @@ final class ComparisonCache {
         commit: (blob: ObjectID, tree: ObjectID), reference: (blob: ObjectID, tree: ObjectID), machine: String,
         options: ComparisonOptions, noise: NoiseModel, compute: () -> Comparison?
     ) -> Comparison? {
+        let key = key(commit: commit, reference: reference, machine: machine, options: options, noise: noise)
+        return Self.comparison(key: key, in: file, compute: compute)
+    }
+
+    /// The key of a comparison under these inputs (worked out on one thread: the noise keys are remembered).
+    func key(
+        commit: (blob: ObjectID, tree: ObjectID), reference: (blob: ObjectID, tree: ObjectID), machine: String,
+        options: ComparisonOptions, noise: NoiseModel
+    ) -> [UInt8] {
         var text = "\(Self.describe(options))\n\(noiseKey(machine: machine, noise))\n"
         text += "\(commit.blob.hex) \(commit.tree.hex) \(reference.blob.hex) \(reference.tree.hex)\n"
-        let key = SHA256.digest(Array(text.utf8))
+        return SHA256.digest(Array(text.utf8))
+    }
+
+    /// The cache file, which any thread may read and add to.
+    var storage: KeyedCacheFile { file }
+
+    /// The comparison kept under `key` in `file`, else `compute`d and kept; safe on any thread.
+    static func comparison(key: [UInt8], in file: KeyedCacheFile, compute: () -> Comparison?) -> Comparison? {
         if let payload = file.payload(key), let cached = try? ComparisonCoding.decode(payload) { return cached }
         let comparison = compute()
         file.add(key, ComparisonCoding.encode(comparison))

@@ -132,6 +132,58 @@ public struct History {
             options: ComparisonOptions(stats: stats), noise: noise(machine: machine), compute: compute)
     }
 
+    /// One comparison for `comparisons(_:stats:)`: a commit's note and tree, and its reference's.
+    package struct ComparisonRequest: Sendable {
+        package var commit: ObjectID
+        package var note: Note
+        package var tree: ObjectID
+        package var reference: ObjectID
+        package var referenceNote: Note
+        package var referenceTree: ObjectID
+
+        package init(commit: ObjectID, note: Note, tree: ObjectID, reference: ObjectID, referenceNote: Note, referenceTree: ObjectID) {
+            self.commit = commit
+            self.note = note
+            self.tree = tree
+            self.reference = reference
+            self.referenceNote = referenceNote
+            self.referenceTree = referenceTree
+        }
+    }
+
+    /// What `comparison` gives for each request, decoded from the cache or computed on every core (a
+    /// long history's comparisons were a fifth of `report`'s time on one). The noise models and cache keys
+    /// are worked out here first: the learner and the key memo belong to this thread.
+    package func comparisons(_ requests: [ComparisonRequest], stats: StatsConfig) -> [Comparison?] {
+        struct Prepared: Sendable {
+            var request: ComparisonRequest
+            var noise: NoiseModel
+            var key: [UInt8]?
+        }
+        let options = ComparisonOptions(stats: stats)
+        let prepared = requests.map { r -> Prepared? in
+            guard let machine = RunComparison.machine(of: r.note, tree: r.tree) else { return nil }
+            let noise = noise(machine: machine)
+            guard let blob = measured[r.commit], let referenceBlob = measured[r.reference] else {
+                return Prepared(request: r, noise: noise, key: nil)
+            }
+            let key = comparisons.key(
+                commit: (blob, r.tree), reference: (referenceBlob, r.referenceTree), machine: machine, options: options, noise: noise)
+            return Prepared(request: r, noise: noise, key: key)
+        }
+        let file = comparisons.storage
+        return Parallel.map(prepared) { p -> Comparison? in
+            guard let p else { return nil }
+            let r = p.request
+            func compute() -> Comparison? {
+                RunComparison.compare(
+                    r.note, tree: r.tree, with: r.referenceNote, referenceTree: r.referenceTree, stats: stats, noise: { _ in p.noise })
+            }
+            guard let key = p.key else { return compute() }
+            return ComparisonCache.comparison(key: key, in: file, compute: compute)
+        }
+    }
+
     /// What `commit` is compared against: its nearest measured first-parent ancestor (the baseline at
     /// the latest), or nil when none is measured.
     public func reference(of commit: ObjectID) throws -> ObjectID? {
