@@ -172,20 +172,26 @@ public struct CommitMessage: Sendable, Equatable {
 
     /// The lowercased type of "type(scope)!: " and the length of that prefix in characters.
     static func conventionalPrefix(_ subject: String) -> (type: String, length: Int)? {
-        let chars = Array(subject)
-        var i = 0
-        while i < chars.count, chars[i].isASCII, chars[i].isLetter { i += 1 }
-        guard i > 0 else { return nil }
-        let type = String(chars[0..<i]).lowercased()
-        if i < chars.count, chars[i] == "(" {
-            guard let close = chars[i...].firstIndex(of: ")") else { return nil }
-            i = close + 1
+        // Walks the Characters only as far as the prefix goes: the subject is never copied out whole.
+        var index = subject.startIndex, length = 0
+        func next() -> Character? { index < subject.endIndex ? subject[index] : nil }
+        func advance() {
+            index = subject.index(after: index)
+            length += 1
         }
-        if i < chars.count, chars[i] == "!" { i += 1 }
-        guard i < chars.count, chars[i] == ":" else { return nil }
-        i += 1
-        guard i == chars.count || chars[i] == " " else { return nil }
-        return (type, i)
+        while let c = next(), c.isASCII, c.isLetter { advance() }
+        guard length > 0 else { return nil }
+        let type = subject[..<index].lowercased()
+        if next() == "(" {
+            while let c = next(), c != ")" { advance() }
+            guard next() == ")" else { return nil }
+            advance()
+        }
+        if next() == "!" { advance() }
+        guard next() == ":" else { return nil }
+        advance()
+        guard next() == nil || next() == " " else { return nil }
+        return (type, length)
     }
 }
 

@@ -83,6 +83,10 @@ import Testing
         #expect(CommitMessage("fix: x\n\nPerf-Change: faster y").isOptimization)
         #expect(CommitMessage("perf(io): batch writes").title == "batch writes")
         #expect(CommitMessage("Batch writes").title == "Batch writes")
+        // The prefix is counted in Characters: a scope with combined characters, and a subject that is only the prefix.
+        #expect(CommitMessage("perf(e\u{301}té 🇫🇷)!: plus vite").title == "plus vite")
+        #expect(CommitMessage("perf:").conventionalType == "perf" && CommitMessage("perf:").title == "")
+        #expect(CommitMessage("pérf: x").conventionalType == nil)
     }
 
     @Test func emptyAndCommentOnlyMessages() {
