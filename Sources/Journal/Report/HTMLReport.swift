@@ -59,16 +59,24 @@ package struct HTMLReport: Sendable {
             <main>
 
             """
-        overview(&out)
-        optimizations(&out)
-        checklist(&out)
-        machines(&out)
-        benchmarks(&out)
-        details(&out)
-        out += "</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n"
-        out += "<script id=\"report-data\" type=\"application/json\">"
-        data(&out)
-        out += "</script>\n<script>\(Self.script)</script>\n</body>\n</html>\n"
+        // The sections do not depend on one another: written on every core, joined in order.
+        let sections: [@Sendable (HTMLReport, inout String) -> Void] = [
+            { $0.overview(&$1) }, { $0.optimizations(&$1) }, { $0.checklist(&$1) }, { $0.machines(&$1) }, { $0.benchmarks(&$1) },
+            { $0.details(&$1) },
+            {
+                $1 += "</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n"
+                $1 += "<script id=\"report-data\" type=\"application/json\">"
+                $0.data(&$1)
+                $1 += "</script>\n<script>\(Self.script)</script>\n</body>\n</html>\n"
+            },
+        ]
+        for section in Parallel.map(Array(sections.indices), { i in
+            var text = ""
+            sections[i](self, &text)
+            return text
+        }) {
+            out += section
+        }
         return out
     }
 
