@@ -212,9 +212,15 @@ final class Context {
     /// A commit's newest baseline, and the first benchmark definition changed since it (on the way
     /// to that commit), if any.
     struct BaselineState {
-        var baseline: History.Baseline
+        /// The baseline, shared by every commit after it (a run is large to copy into each of them).
+        final class Found {
+            let baseline: History.Baseline
+            init(_ baseline: History.Baseline) { self.baseline = baseline }
+        }
+        var found: Found
         var position: Int
         var benchChange: String?
+        var baseline: History.Baseline { found.baseline }
     }
 
     func baselines(upTo head: ObjectID, machine: String?) throws -> (map: [ObjectID: BaselineState], order: [ObjectID]) {
@@ -223,7 +229,7 @@ final class Context {
         for (position, commit) in order.enumerated() {
             if let blob = history.measured[commit], try history.baselineIndex.holdsBaseline(blob),
                let run = try note(at: commit)?.runs.last(where: { $0.baseline && (machine == nil || $0.machine.id == machine) }) {
-                best[commit] = BaselineState(baseline: History.Baseline(commit: commit, run: run), position: position)
+                best[commit] = BaselineState(found: .init(History.Baseline(commit: commit, run: run)), position: position)
                 continue
             }
             // The newest (latest in topological order) of the parents' baselines; a benchmark change on
@@ -259,8 +265,13 @@ final class Context {
         // range; a parent outside it gets a pass of its own.
         let head = coveredBy[key] == nil ? (rangeHead ?? parent) : parent
         let (map, order) = try baselines(upTo: head, machine: machine)
-        baselinesByMachine[key, default: [:]].merge(map) { _, new in new }
-        coveredBy[key, default: []].formUnion(order)
+        if baselinesByMachine[key] == nil {
+            baselinesByMachine[key] = map
+            coveredBy[key] = Set(order)
+        } else {
+            baselinesByMachine[key]!.merge(map) { _, new in new }
+            coveredBy[key]!.formUnion(order)
+        }
         return map[parent]
     }
 

@@ -163,7 +163,8 @@ public struct Comparison: Codable, Sendable, Equatable {
     /// Over the shared benchmarks that have a positive ratio and interval; nil when there are none.
     public var geometricMean: GeometricMean?
 
-    public var anyRegressed: Bool { benchmarks.contains { $0.verdict == .regressed } }
+    /// (By index: iterating the array would copy every comparison out of it.)
+    public var anyRegressed: Bool { benchmarks.indices.contains { benchmarks[$0].verdict == .regressed } }
 
     public init(benchmarks: [BenchmarkComparison], onlyBefore: [String], onlyAfter: [String], geometricMean: GeometricMean?) {
         self.benchmarks = benchmarks

@@ -291,26 +291,29 @@ extension ReportModel {
     /// spread between runs when there are several, else the run's own error of that quantile.
     static func values(of runs: [Run]) -> [(String, Estimate)] {
         var order: [String] = []
-        var byName: [String: [(BenchmarkResult, Double, Double)]] = [:]
+        // Per benchmark: the first run's unit and direction, then every run's value and error.
+        var byName: [String: (unit: String, direction: Direction, values: [(log: Double, error: Double)])] = [:]
         for run in runs {
             for result in run.results {
                 guard let v = runValue(result) else { continue }
-                if byName[result.name] == nil { order.append(result.name) }
-                byName[result.name, default: []].append((result, v.log, v.error))
+                if byName[result.name] == nil {
+                    order.append(result.name)
+                    byName[result.name] = (result.unit, result.direction, [])
+                }
+                byName[result.name]!.values.append(v)
             }
         }
         return order.map { name in
-            let parts = byName[name]!
-            let logs = parts.map(\.1)
+            let (unit, direction, parts) = byName[name]!
+            let logs = parts.map(\.log)
             let mean = logs.reduce(0, +) / Double(logs.count)
-            let within = (parts.map { $0.2 * $0.2 }.reduce(0, +)).squareRoot() / Double(parts.count)
+            let within = (parts.map { $0.error * $0.error }.reduce(0, +)).squareRoot() / Double(parts.count)
             var error = within
             if logs.count > 1 {
                 let variance = logs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(logs.count - 1)
                 error = max(within, (variance / Double(logs.count)).squareRoot())
             }
-            let first = parts[0].0
-            return (name, Estimate(unit: first.unit, direction: first.direction, log: mean, error: error))
+            return (name, Estimate(unit: unit, direction: direction, log: mean, error: error))
         }
     }
 
