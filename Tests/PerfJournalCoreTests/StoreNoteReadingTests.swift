@@ -103,6 +103,19 @@ import Testing
             ("\"entries\": [", "\"entries\": [1, "),
             ("\"runs\": [", "\"runs\": {}, \"x\": ["),
             ("\"tree\"", "\"trees\""),
+            // A result and its summary (read by a path of their own, `Scalars.result`).
+            ("\"direction\": \"lower\"", "\"direction\": \"sideways\""),
+            ("\"direction\": \"lower\"", "\"direction\": null"),
+            ("\"direction\": \"lower\"", "\"direction\": \"higher\""),
+            ("\"unit\": \"s\"", "\"unit\": 1"),
+            ("\"mean\": ", "\"mean\": null, \"x\": "),
+            ("\"mean\": ", "\"x\": "),
+            ("\"n\": ", "\"n\": 2.5, \"x\": "),
+            ("\"n\": ", "\"n\": 9007199254740993, \"x\": "),
+            ("\"stats\": {", "\"stats\": null, \"x\": {"),
+            ("\"stats\": {", "\"stats\": [], \"x\": {"),
+            ("\"samples\": [", "\"samples\": [], \"x\": ["),
+            ("\"name\": \"", "\"x\": \""),
         ]
         for (from, to) in edits {
             #expect(text.contains(from), "\(from)")
@@ -111,6 +124,14 @@ import Testing
         for whole in ["", " ", "null", "[]", "{}", "{\"schema\": 1, \"runs\": []} x", "{\"schema\": 1, \"runs\": []}\n\n", "\u{FEFF}{}"] {
             Self.expectSameReading(whole)
         }
+    }
+
+    /// `Scalars.result` reads every stored property of a result and of its summary by hand: a property
+    /// added to either must be added there too.
+    @Test func theResultReaderKnowsEveryPropertyOfAResult() throws {
+        let result = try #require(NoteCodecTests.note.runs.first?.results.first)
+        #expect(Mirror(reflecting: result).children.map(\.label) == ["name", "unit", "direction", "samples", "stats"])
+        #expect(Mirror(reflecting: result.stats).children.map(\.label) == ["n", "mean", "stddev", "median", "min", "max", "q1", "q3"])
     }
 
     /// Random damage to real note text: whatever it turns into, both readers agree.
