@@ -69,6 +69,34 @@ import Testing
         #expect(throws: (any Error).self) { try NoiseLearner.decode(model: Array(NoiseLearner.encode(model: model).dropLast())) }
     }
 
+    /// The learned model comes from `noise-models` while the notes are the same, and is learned again
+    /// (as with no cache at all) once a note changes.
+    @Test func theLearnedNoiseIsKeptUntilANoteChanges() throws {
+        let sandbox = try GitSandbox()
+        let commit = ObjectID(hex: try sandbox.commit("one", ["a.txt": "1\n"]))!
+        let workspace = try Workspace.open(at: sandbox.root)
+        let machine = Fixture.machine.id
+        let cache = workspace.stateDirectory + "/cache"
+        func learned() -> NoiseModel { (try? History(workspace: workspace).noise(machine: machine)) ?? .none }
+        func learnedCold() throws -> NoiseModel {
+            try? FileManager.default.removeItem(atPath: cache)
+            return learned()
+        }
+        // Three runs of one tree, about 1% apart: enough to learn from.
+        for (center, seed) in [(1.00, 1), (1.01, 2), (0.99, 3)] as [(Double, UInt64)] {
+            try workspace.store.append(try Fixture.run(of: commit, in: workspace, center: center, seed: seed), to: commit)
+        }
+        let first = learned()
+        #expect(first.byBenchmark["bench.py::test_parse"] != nil)
+        #expect(FileManager.default.fileExists(atPath: cache + "/noise-models"))
+        #expect(learned() == first)
+        // A fourth run 30% away: the note's blob changed, so the model is learned again.
+        try workspace.store.append(try Fixture.run(of: commit, in: workspace, center: 1.30, seed: 4), to: commit)
+        let second = learned()
+        #expect(second != first)
+        #expect(try learnedCold() == second)
+    }
+
     @Test func entriesNothingReadsAnyMoreDoNotPileUp() throws {
         let sandbox = try GitSandbox()
         let path = sandbox.root + "/.git/perfjournal/cache/test"
