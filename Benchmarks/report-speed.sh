@@ -3,11 +3,16 @@
 # not a test): 10,000 commits, 2,000 of them measured over 50 benchmarks. Target: < 2 s median (hyperfine).
 # Also prints the page's size, its element count, and how long headless Chromium takes to load it and run
 # its script (needs chromium: `make browser-deps`).
-# Usage: Benchmarks/report-speed.sh [path/to/perfjournal]  (default: $PERFJOURNAL_BIN, else .build/release)
+# With a second binary, also compares the two, interleaved run by run on twin copies of the repository
+# (each keeps its own caches, which a different build ignores): on a shared machine, load moves both alike.
+# Usage: Benchmarks/report-speed.sh [path/to/perfjournal [path/to/other-perfjournal]]
+#   (default: $PERFJOURNAL_BIN, else .build/release; ROUNDS=12 interleaved rounds)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-${PERFJOURNAL_BIN:-$here/../.build/release/perfjournal}}
+other=${2:-}
 [ -x "$bin" ] || { echo "build first: swift build -c release" >&2; exit 64; }
+[ -z "$other" ] || [ -x "$other" ] || { echo "not an executable: $other" >&2; exit 64; }
 command -v hyperfine >/dev/null || { echo "needs hyperfine (make bench installs it)" >&2; exit 64; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -78,4 +83,35 @@ if [ -n "$browser" ]; then
     "$(printf '%s\n' "${loads[@]}" | sort -n | sed -n 3p)" "$(printf '%s\n' "${empties[@]}" | sort -n | sed -n 3p)"
 else
   echo "chromium not found: page load not measured (make browser-deps)"
+fi
+
+if [ -n "$other" ]; then
+  cp -a "$work/repo" "$work/twin"
+  for round in 0 1; do  # the first run of each build fills its caches
+    (cd "$work/repo" && "$bin" report --html "$work/site-a" >/dev/null 2>&1)
+    (cd "$work/twin" && "$other" report --html "$work/site-b" >/dev/null 2>&1)
+  done
+  # The twins differ only in their directory's name, which is the page's title.
+  sed 's/twin/repo/g' "$work/site-b/index.html" | cmp -s - "$work/site-a/index.html" \
+    && echo "the two builds write the same page" || echo "the two builds write different pages"
+  TIMEFORMAT='%R %U'
+  : > "$work/ab.txt"
+  for _ in $(seq "${ROUNDS:-12}"); do
+    { time (cd "$work/repo" && "$bin" report --html "$work/site-a" >/dev/null 2>&1); } 2>&1 | sed 's/^/a /' >> "$work/ab.txt"
+    { time (cd "$work/twin" && "$other" report --html "$work/site-b" >/dev/null 2>&1); } 2>&1 | sed 's/^/b /' >> "$work/ab.txt"
+  done
+  python3 - "$work/ab.txt" "$bin" "$other" <<'PY'
+import statistics, sys
+runs = {"a": [], "b": []}
+for line in open(sys.argv[1]):
+    side, wall, user = line.split()
+    runs[side].append((float(wall), float(user)))
+def summary(side):
+    walls = [w for w, _ in runs[side]]
+    return statistics.median(walls), min(walls), max(walls), statistics.median(u for _, u in runs[side])
+a, b = summary("a"), summary("b")
+for label, path, (median, low, high, user) in (("this", sys.argv[2], a), ("other", sys.argv[3], b)):
+    print(f"{label} ({path}): median {median:.3f} s (min {low:.3f}, max {high:.3f}), user CPU {user:.3f} s")
+print(f"interleaved, {len(runs['a'])} rounds: this / other = {a[0] / b[0]:.2f} (wall), {a[3] / b[3]:.2f} (user CPU)")
+PY
 fi
