@@ -70,13 +70,12 @@ package struct HTMLReport: Sendable {
                 $1 += "</script>\n<script>\(Self.script)</script>\n</body>\n</html>\n"
             },
         ]
-        for section in Parallel.map(Array(sections.indices), { i in
+        let written = Parallel.map(Array(sections.indices)) { i in
             var text = ""
             sections[i](self, &text)
             return text
-        }) {
-            out += section
         }
+        for section in written { out += section }
         return out
     }
 
