@@ -1,6 +1,5 @@
 import CGit2
 import CZlib
-import Dispatch
 import Support
 
 #if canImport(CMbedCrypto)
@@ -145,18 +144,14 @@ extension Repository {
         if case .compress(let range, let first, _) = jobs[jobs.count - 1] {
             jobs[jobs.count - 1] = .compress(range, first: first, last: true)
         }
-        var pieces = [Piece?](repeating: nil, count: jobs.count)
-        pieces.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let slots = slots
-            nonisolated(unsafe) let body = body
-            let work = jobs
-            DispatchQueue.concurrentPerform(iterations: work.count) { index in
-                switch work[index] {
-                case .compress(let range, let first, let last):
-                    slots[index] = Piece.deflate(header: first ? header : [], body: body, range: range, last: last)
-                case .copy(let stretch):
-                    slots[index] = Piece(bytes: stretch.deflated, adler: UInt(stretch.adler), length: stretch.length)
-                }
+        // `body` is only read, and outlives the call.
+        nonisolated(unsafe) let body = body
+        let pieces = Parallel.map(jobs) { job -> Piece? in
+            switch job {
+            case .compress(let range, let first, let last):
+                return Piece.deflate(header: first ? header : [], body: body, range: range, last: last)
+            case .copy(let stretch):
+                return Piece(bytes: stretch.deflated, adler: UInt(stretch.adler), length: stretch.length)
             }
         }
         var parts: [[UInt8]] = [[0x78, 0x01]]  // zlib header: deflate, 32 KiB window, fastest level

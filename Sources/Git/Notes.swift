@@ -90,18 +90,8 @@ extension Repository {
     @discardableResult
     public func createEmptyNotesRef(_ ref: String, message: String) throws -> Bool {
         if try referenceTarget(ref) != nil { return false }
-        var builder: OpaquePointer?
-        try check("start an empty tree", git_treebuilder_new(&builder, pointer, nil))
-        defer { git_treebuilder_free(builder) }
-        var treeID = git_oid()
-        try check("write an empty tree", git_treebuilder_write(&treeID, builder))
-        var tree: OpaquePointer?
-        try check("read the empty tree", git_tree_lookup(&tree, pointer, &treeID))
-        defer { git_tree_free(tree) }
-        var commitID = git_oid()
-        try withSignature { sig in
-            try check("write the first notes commit", git_commit_create(&commitID, pointer, nil, sig, sig, nil, message, tree, 0, nil))
-        }
+        var commitID = try writeCommit(
+            tree: try writeTree(base: nil, what: "the empty tree"), parents: [], message: message, what: "the first notes commit")
         // "Must not exist yet": a writer that stored a run meanwhile keeps its ref.
         var expected = git_oid()
         var newRef: OpaquePointer?
@@ -274,21 +264,34 @@ extension Repository {
         var tipTree: OpaquePointer?
         if let tip { try check("read the notes tree", git_commit_tree(&tipTree, tip)) }
         defer { git_tree_free(tipTree) }
+        let tree = try writeTree(base: tipTree, adding: (commit.hex, blob), what: "the notes tree")
+        return try writeCommit(tree: tree, parents: tip.map { [$0] } ?? [], message: Self.noteCommitMessage, what: "note on \(commit.short)")
+    }
+
+    /// A tree of `base`'s entries (nil: none), with `entry` added as a blob when given.
+    func writeTree(base: OpaquePointer?, adding entry: (name: String, blob: ObjectID)? = nil, what: String) throws -> git_oid {
         var builder: OpaquePointer?
-        try check("start the notes tree", git_treebuilder_new(&builder, pointer, tipTree))
+        try check("start \(what)", git_treebuilder_new(&builder, pointer, base))
         defer { git_treebuilder_free(builder) }
-        var blobID = blob.oid
-        try check("add the note on \(commit.short)", git_treebuilder_insert(nil, builder, commit.hex, &blobID, GIT_FILEMODE_BLOB))
+        if let entry {
+            var blobID = entry.blob.oid
+            try check("add \(entry.name) to \(what)", git_treebuilder_insert(nil, builder, entry.name, &blobID, GIT_FILEMODE_BLOB))
+        }
         var treeID = git_oid()
-        try check("write the notes tree", git_treebuilder_write(&treeID, builder))
+        try check("write \(what)", git_treebuilder_write(&treeID, builder))
+        return treeID
+    }
+
+    /// A commit of the tree `treeID` on `parents`, signed as perfjournal signs; no reference moves.
+    func writeCommit(tree treeID: git_oid, parents: [OpaquePointer?], message: String, what: String) throws -> git_oid {
+        var treeID = treeID
         var tree: OpaquePointer?
-        try check("read the notes tree", git_tree_lookup(&tree, pointer, &treeID))
+        try check("read the tree of \(what)", git_tree_lookup(&tree, pointer, &treeID))
         defer { git_tree_free(tree) }
+        var parents = parents
         var result = git_oid()
         try withSignature { sig in
-            var parents: [OpaquePointer?] = tip.map { [$0] } ?? []
-            try check("write note on \(commit.short)",
-                      git_commit_create(&result, pointer, nil, sig, sig, nil, Self.noteCommitMessage, tree, parents.count, &parents))
+            try check("write \(what)", git_commit_create(&result, pointer, nil, sig, sig, nil, message, tree, parents.count, &parents))
         }
         return result
     }

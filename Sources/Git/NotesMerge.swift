@@ -96,19 +96,8 @@ extension Repository {
                 try check("read notes commit", git_commit_lookup(&chain, pointer, &next))
             }
         }
-        var treeID = git_oid()
-        if let chain {
-            treeID = git_commit_tree_id(chain)!.pointee
-        } else {
-            // No notes at all: the empty tree.
-            var builder: OpaquePointer?
-            try check("make empty tree", git_treebuilder_new(&builder, pointer, nil))
-            defer { git_treebuilder_free(builder) }
-            try check("write empty tree", git_treebuilder_write(&treeID, builder))
-        }
-        var tree: OpaquePointer?
-        try check("read notes tree", git_tree_lookup(&tree, pointer, &treeID))
-        defer { git_tree_free(tree) }
+        // No notes at all: the empty tree.
+        let treeID = try chain.map { git_commit_tree_id($0)!.pointee } ?? writeTree(base: nil, what: "the empty tree")
 
         var parents: [OpaquePointer?] = []
         defer { parents.forEach { git_commit_free($0) } }
@@ -118,11 +107,7 @@ extension Repository {
             try check("read \(tip.short)", git_commit_lookup(&parent, pointer, &oid))
             parents.append(parent)
         }
-        var result = git_oid()
-        try withSignature { sig in
-            try check("write notes commit", git_commit_create(&result, pointer, nil, sig, sig, nil, message, tree, parents.count, &parents))
-        }
-        return ObjectID(result)
+        return ObjectID(try writeCommit(tree: treeID, parents: parents, message: message, what: "the notes commit"))
     }
 
     /// Moves `ref` from `expected` (nil: must not exist) to `target` as one compare-and-swap; false when
