@@ -1,6 +1,7 @@
 /// The bytes of the caches' payloads (`KeyedCacheFile`): integers and counts as 64-bit and doubles as their
 /// bits, little-endian; a string as its UTF-8 length and bytes; an optional as a 0 byte, or a 1 byte and
-/// the value. `ComparisonCoding`, `JSONValueCoding` and `ProfileNoteCoding` write and read through these.
+/// the value. `ComparisonCoding`, `NoiseLearner`'s entries and `ProfileNoteCoding` write and read through
+/// these (`JSONValueCoding` has a layout of its own, read in place on the notes' hot path).
 struct ByteWriter {
     var bytes: [UInt8] = []
 

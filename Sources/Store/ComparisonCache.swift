@@ -13,20 +13,12 @@ import Support
 /// the machine; and the file is that of one build of perfjournal (`KeyedCacheFile`), so a change in the
 /// statistics misses every earlier entry instead of reading a verdict the code would no longer give.
 final class ComparisonCache {
-    private let file: KeyedCacheFile
+    /// The cache file, which any thread may read and add to.
+    let file: KeyedCacheFile
     private var noiseKeys: [String: (noise: NoiseModel, key: String)] = [:]
 
     init(cacheFile: String) {
         file = KeyedCacheFile(path: cacheFile, format: "comparisons 1", keySize: 32)
-    }
-
-    /// The comparison under these inputs, from the cache when it holds it, else `compute`d and kept.
-    func comparison(
-        commit: (blob: ObjectID, tree: ObjectID), reference: (blob: ObjectID, tree: ObjectID), machine: String,
-        options: ComparisonOptions, noise: NoiseModel, compute: () -> Comparison?
-    ) -> Comparison? {
-        let key = key(commit: commit, reference: reference, machine: machine, options: options, noise: noise)
-        return Self.comparison(key: key, in: file, compute: compute)
     }
 
     /// The key of a comparison under these inputs (worked out on one thread: the noise keys are remembered).
@@ -38,9 +30,6 @@ final class ComparisonCache {
         text += "\(commit.blob.hex) \(commit.tree.hex) \(reference.blob.hex) \(reference.tree.hex)\n"
         return SHA256.digest(Array(text.utf8))
     }
-
-    /// The cache file, which any thread may read and add to.
-    var storage: KeyedCacheFile { file }
 
     /// The comparison kept under `key` in `file`, else `compute`d and kept; safe on any thread.
     static func comparison(key: [UInt8], in file: KeyedCacheFile, compute: () -> Comparison?) -> Comparison? {

@@ -121,15 +121,9 @@ public struct History {
         _ commit: ObjectID, note: Note, tree: ObjectID, with reference: ObjectID, referenceNote: Note, referenceTree: ObjectID,
         stats: StatsConfig
     ) -> Comparison? {
-        func compute() -> Comparison? {
-            RunComparison.compare(note, tree: tree, with: referenceNote, referenceTree: referenceTree, stats: stats, noise: noise(machine:))
-        }
-        guard let blob = measured[commit], let referenceBlob = measured[reference],
-            let machine = RunComparison.machine(of: note, tree: tree)
-        else { return compute() }
-        return comparisons.comparison(
-            commit: (blob, tree), reference: (referenceBlob, referenceTree), machine: machine,
-            options: ComparisonOptions(stats: stats), noise: noise(machine: machine), compute: compute)
+        let request = ComparisonRequest(
+            commit: commit, note: note, tree: tree, reference: reference, referenceNote: referenceNote, referenceTree: referenceTree)
+        return comparisons([request], stats: stats)[0]
     }
 
     /// One comparison for `comparisons(_:stats:)`: a commit's note and tree, and its reference's.
@@ -151,7 +145,7 @@ public struct History {
         }
     }
 
-    /// What `comparison` gives for each request, decoded from the cache or computed on every core (a
+    /// The comparison of each request, decoded from the cache or computed on every core (a
     /// long history's comparisons were a fifth of `report`'s time on one). The noise models and cache keys
     /// are worked out here first: the learner and the key memo belong to this thread.
     package func comparisons(_ requests: [ComparisonRequest], stats: StatsConfig) -> [Comparison?] {
@@ -171,7 +165,7 @@ public struct History {
                 commit: (blob, r.tree), reference: (referenceBlob, r.referenceTree), machine: machine, options: options, noise: noise)
             return Prepared(request: r, noise: noise, key: key)
         }
-        let file = comparisons.storage
+        let file = comparisons.file
         return Parallel.map(prepared) { p -> Comparison? in
             guard let p else { return nil }
             let r = p.request

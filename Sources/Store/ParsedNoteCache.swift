@@ -28,7 +28,8 @@ final class ParsedNoteCache: Sendable {
             file.add(key, JSONValueCoding.encode(value))
             return try NoteCodec.note(result, commit: commit)
         }
-        return try NoteCodec.decode(text, commit: commit)
+        // What the scanner could not answer for (`NoteCodec.read` would scan the text again first).
+        return try NoteCodec.note(NoteCodec.readWithJSONDecoder(text), commit: commit)
     }
 }
 

@@ -131,9 +131,8 @@ import Testing
             before: [Fixture.result("a", Fixture.samples(0.010, seed: 1))], after: [Fixture.result("a", Fixture.samples(0.006, seed: 3))])
         var computed = 0
         func ask(_ cache: ComparisonCache, options: ComparisonOptions = .init(), noise: NoiseModel = .none, tree: ObjectID? = nil) -> Comparison? {
-            cache.comparison(
-                commit: (ids[0], tree ?? ids[1]), reference: (ids[2], ids[3]), machine: "m", options: options, noise: noise
-            ) {
+            let key = cache.key(commit: (ids[0], tree ?? ids[1]), reference: (ids[2], ids[3]), machine: "m", options: options, noise: noise)
+            return ComparisonCache.comparison(key: key, in: cache.file) {
                 computed += 1
                 return stored
             }
