@@ -123,7 +123,7 @@ private enum Scalars {
 
 extension Scalars {
     /// What `BenchmarkResult`'s and `SummaryStats`' synthesized `init(from:)` read: the same keys, missing
-    /// or null `samples` as nil, and a throw wherever they throw. `JSONValueDecoderTests` holds the two
+    /// or null `samples` as nil, and a throw wherever they throw. `NoteReadingTests` holds the two
     /// readings together.
     static func result(_ value: JSONValue, _ session: Session) throws -> BenchmarkResult {
         guard case .object(let members) = value else { throw Mismatch() }

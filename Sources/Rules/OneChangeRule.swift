@@ -83,7 +83,7 @@ public enum OneChangeRule {
     /// commits (glob matching is most of this rule's time on a long history).
     public static func evaluate(message: CommitMessage, changes: [FileChange], limits: OneChangeLimits,
                                 grouping: ChangeGrouping? = nil, isIgnored: ((String) -> Bool)? = nil) -> OneChangeFinding {
-        let isIgnored = isIgnored ?? { path in limits.ignore.contains { Glob.matches($0, path) } }
+        let isIgnored = isIgnored ?? PathGlobs(limits.ignore).matches
         var counted: [FileChange] = []
         var ignored: [String] = []
         for change in changes {
